@@ -1,0 +1,125 @@
+package io.scopeline.codec;
+
+import io.scopeline.model.Report;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Decodes and encodes reports in every format Scope uses, streaming from the bytes and enforcing
+ * {@link ReportLimits}. Every decoding failure surfaces as a {@link ReportDecodeException}.
+ */
+public final class ReportCodec {
+  private static final int GZIP_BUFFER = 16 * 1024;
+
+  private ReportCodec() {}
+
+  /** Decodes a whole body; gzip is detected by its magic bytes whatever {@code format} says. */
+  public static Report decode(byte[] body, ReportFormat format, ReportLimits limits) {
+    if (body.length > limits.maxCompressedBytes()) {
+      throw new ReportTooLargeException(ReportTooLargeException.Stage.COMPRESSED, limits.maxCompressedBytes());
+    }
+    return decode(new ByteArrayInputStream(body), format, limits);
+  }
+
+  /** Decodes from a stream, reading no more than the limits allow. The stream is not closed. */
+  public static Report decode(InputStream body, ReportFormat format, ReportLimits limits) {
+    ReportReader reader = null;
+    try {
+      InputStream raw = new LimitedInputStream(body, limits.maxCompressedBytes(), ReportTooLargeException.Stage.COMPRESSED);
+      InputStream buffered = raw.markSupported() ? raw : new BufferedInputStream(raw, GZIP_BUFFER);
+      InputStream plain = isGzip(buffered) ? new GZIPInputStream(buffered, GZIP_BUFFER) : buffered;
+      InputStream limited = new LimitedInputStream(plain, limits.maxDecompressedBytes(),
+          ReportTooLargeException.Stage.DECOMPRESSED);
+      StructReader structs = format.isMsgpack() ? new MsgpackStructReader(limited) : new JsonStructReader(limited);
+      reader = new ReportReader(structs, limits);
+      return reader.readReport();
+    } catch (ReportDecodeException e) {
+      throw e;
+    } catch (ZipException e) {
+      throw new MalformedReportException("invalid gzip data: " + e.getMessage(), e);
+    } catch (EOFException e) {
+      throw new MalformedReportException("report is truncated (unexpected end of input)", e);
+    } catch (UncheckedIOException e) {
+      throw classifyIo(e.getCause(), reader);
+    } catch (IOException e) {
+      throw classifyIo(e, reader);
+    } catch (RuntimeException e) {
+      throw malformed(e, reader, format);
+    }
+  }
+
+  private static ReportDecodeException classifyIo(IOException e, ReportReader reader) {
+    if (e instanceof ZipException) {
+      return new MalformedReportException("invalid gzip data: " + e.getMessage(), e);
+    }
+    if (e instanceof EOFException) {
+      return new MalformedReportException("report is truncated (unexpected end of input"
+          + (reader == null ? "" : " in " + reader.location()) + ")", e);
+    }
+    return new MalformedReportException("cannot read report: " + e, e);
+  }
+
+  private static MalformedReportException malformed(RuntimeException e, ReportReader reader, ReportFormat format) {
+    String where = reader == null ? "report" : reader.location();
+    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage());
+    if (detail.contains("Unexpected end-of-input") || e.getClass().getSimpleName().contains("InsufficientBuffer")) {
+      return new MalformedReportException("report is truncated (unexpected end of input in " + where + ")", e);
+    }
+    return new MalformedReportException("malformed " + (format.isMsgpack() ? "msgpack" : "JSON") + " report at "
+        + where + ": " + detail, e);
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static boolean isGzip(InputStream in) throws IOException {
+    in.mark(2);
+    int b1 = in.read();
+    int b2 = in.read();
+    in.reset();
+    return b1 == 0x1f && b2 == 0x8b;
+  }
+
+  /** Encodes into {@code out} (not closed). */
+  public static void encode(Report report, ReportFormat format, OutputStream out) {
+    try {
+      if (format.isGzip()) {
+        GZIPOutputStream gz = new GZIPOutputStream(out, GZIP_BUFFER) {
+          {
+            def.setLevel(Deflater.DEFAULT_COMPRESSION);
+          }
+        };
+        writeTo(report, format, gz);
+        gz.finish();
+      } else {
+        writeTo(report, format, out);
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeTo(Report report, ReportFormat format, OutputStream out) {
+    StructWriter w = format.isMsgpack() ? new MsgpackStructWriter(out) : new JsonStructWriter(out);
+    new ReportWriter(w).write(report);
+  }
+
+  public static byte[] encode(Report report, ReportFormat format) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    encode(report, format, out);
+    return out.toByteArray();
+  }
+}
