@@ -22,12 +22,12 @@ final class MsgpackStructReader implements StructReader {
   private int[] remaining = new int[32];
   private int depth;
 
-  MsgpackStructReader(InputStream in) {
-    this.unpacker = MessagePack.newDefaultUnpacker(in);
-  }
+  /** Largest str/bin payload accepted: a declared length is checked before any buffer is sized. */
+  private final long maxPayload;
 
-  MsgpackStructReader(byte[] bytes) {
-    this.unpacker = MessagePack.newDefaultUnpacker(bytes);
+  MsgpackStructReader(InputStream in, long maxPayload) {
+    this.unpacker = MessagePack.newDefaultUnpacker(in);
+    this.maxPayload = maxPayload;
   }
 
   @Override
@@ -116,6 +116,9 @@ final class MsgpackStructReader implements StructReader {
   private int readRaw() throws IOException {
     MessageFormat f = unpacker.getNextFormat();
     int len = f.getValueType() == ValueType.BINARY ? unpacker.unpackBinaryHeader() : unpacker.unpackRawStringHeader();
+    if (len < 0 || len > maxPayload) {
+      throw new ReportTooLargeException(ReportTooLargeException.Stage.DECOMPRESSED, maxPayload);
+    }
     if (len > scratch.length) {
       scratch = new byte[Math.max(len, scratch.length * 2)];
     }

@@ -40,7 +40,7 @@ public final class ReportCodec {
       InputStream plain = isGzip(buffered) ? new GZIPInputStream(buffered, GZIP_BUFFER) : buffered;
       InputStream limited = new LimitedInputStream(plain, limits.maxDecompressedBytes(),
           ReportTooLargeException.Stage.DECOMPRESSED);
-      StructReader structs = format.isMsgpack() ? new MsgpackStructReader(limited) : new JsonStructReader(limited);
+      StructReader structs = format.isMsgpack() ? new MsgpackStructReader(limited, limits.maxDecompressedBytes()) : new JsonStructReader(limited);
       reader = new ReportReader(structs, limits);
       return reader.readReport();
     } catch (ReportDecodeException e) {

@@ -29,12 +29,15 @@ import java.util.TreeSet;
  */
 final class ReportReader {
   private static final String COUNTER_PREFIX = "count_";
+  /** Rendered nodes nest children one or two levels; deeper input is an attack on the stack. */
+  private static final int MAX_CHILD_DEPTH = 8;
 
   private final StructReader in;
   private final ReportLimits limits;
   /** Where we are, for error messages: topology key and node id. */
   private String whereTopology = "";
   private String whereNode = "";
+  private int childDepth;
 
   ReportReader(StructReader in, ReportLimits limits) {
     this.in = in;
@@ -192,7 +195,7 @@ final class ReportReader {
     if (size > limits.maxNodesPerTopology()) {
       throw new TooManyNodesException(wireKey, limits.maxNodesPerTopology());
     }
-    KeyedMap.Builder<Node> nodes = KeyedMap.builder(Math.max(size, 16));
+    KeyedMap.Builder<Node> nodes = KeyedMap.builder(initialCapacity(size));
     while (in.nextEntry()) {
       String id = in.readKey();
       whereNode = id;
@@ -203,6 +206,11 @@ final class ReportReader {
     }
     whereNode = "";
     return nodes.build();
+  }
+
+  /** A declared size sizes a buffer only up to a bound: the bytes behind it may never arrive. */
+  private static int initialCapacity(int declared) {
+    return declared < 0 ? 8 : Math.min(declared, 1024);
   }
 
   private Node readNode() {
@@ -248,11 +256,15 @@ final class ReportReader {
     if (!openArray("children")) {
       return KeyedMap.empty();
     }
+    if (++childDepth > MAX_CHILD_DEPTH) {
+      throw new IllegalArgumentException("node children nested deeper than " + MAX_CHILD_DEPTH + " levels");
+    }
     KeyedMap.Builder<Node> b = KeyedMap.builder(4);
     while (in.nextElement()) {
       Node child = readNode();
       b.put(child.id(), child);
     }
+    childDepth--;
     return b.build();
   }
 
@@ -274,7 +286,7 @@ final class ReportReader {
     }
     expect(Kind.ARRAY, what);
     int n = in.beginArray();
-    String[] items = new String[n >= 0 ? n : 4];
+    String[] items = new String[initialCapacity(n)];
     int count = 0;
     while (in.nextElement()) {
       if (count == items.length) {
@@ -291,7 +303,7 @@ final class ReportReader {
     }
     expect(Kind.MAP, "latest");
     int n = in.beginMap();
-    LatestMap.Builder b = LatestMap.builder(n >= 0 ? n : 8);
+    LatestMap.Builder b = LatestMap.builder(initialCapacity(n));
     while (in.nextEntry()) {
       String key = in.readKey();
       long ts = Timestamps.ZERO;

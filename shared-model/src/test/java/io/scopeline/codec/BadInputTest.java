@@ -1,0 +1,192 @@
+package io.scopeline.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.scopeline.model.KeyedMap;
+import io.scopeline.model.Node;
+import io.scopeline.model.Report;
+import io.scopeline.model.Topology;
+import io.scopeline.model.TopologyType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
+
+/**
+ * Hostile and broken inputs are rejected with a typed error and a clear message, without reading
+ * or buffering more than the limits allow. The surefire JVM has a 1 GiB heap, so a decoder that
+ * buffered the 1 GiB bomb would fail with OutOfMemoryError instead.
+ */
+class BadInputTest {
+  private static final long ONE_GIB = 1L << 30;
+
+  private static Report smallReport() {
+    Node host = Node.of("h1;<host>", "host").withLatest("host_name", 1_000_000_000L, "h1");
+    return Report.builder().id("r1")
+        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(host)).build();
+  }
+
+  private static byte[] gzip(byte[] plain) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(plain);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void truncatedGzipIsMalformed() {
+    byte[] whole = ReportCodec.encode(smallReport(), ReportFormat.MSGPACK_GZIP);
+    byte[] cut = Arrays.copyOf(whole, whole.length / 2);
+    assertThatThrownBy(() -> ReportCodec.decode(cut, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT))
+        .isInstanceOf(MalformedReportException.class).hasMessageContaining("truncated");
+  }
+
+  @Test
+  void truncatedPlainMsgpackIsMalformed() {
+    byte[] whole = ReportCodec.encode(smallReport(), ReportFormat.MSGPACK);
+    byte[] cut = Arrays.copyOf(whole, whole.length - 5);
+    assertThatThrownBy(() -> ReportCodec.decode(cut, ReportFormat.MSGPACK, ReportLimits.DEFAULT))
+        .isInstanceOf(MalformedReportException.class).hasMessageContaining("truncated");
+  }
+
+  @Test
+  void randomBytesAreMalformedInEveryFormat() {
+    Random random = new Random(42);
+    for (int i = 0; i < 200; i++) {
+      byte[] junk = new byte[1 + random.nextInt(4096)];
+      random.nextBytes(junk);
+      for (ReportFormat format : ReportFormat.values()) {
+        assertThatThrownBy(() -> ReportCodec.decode(junk, format, ReportLimits.DEFAULT))
+            .as("junk #%d as %s", i, format).isInstanceOf(ReportDecodeException.class);
+      }
+    }
+  }
+
+  @Test
+  void gzipMagicFollowedByJunkIsInvalidGzip() {
+    byte[] junk = {0x1f, (byte) 0x8b, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+    assertThatThrownBy(() -> ReportCodec.decode(junk, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT))
+        .isInstanceOf(MalformedReportException.class).hasMessageContaining("gzip");
+  }
+
+  @Test
+  void wrongJsonTypesNameTheField() {
+    assertThatThrownBy(() -> decodeJson("{\"Window\":\"three seconds\"}"))
+        .isInstanceOf(MalformedReportException.class).hasMessageContaining("Window")
+        .hasMessageContaining("expected a number");
+    assertThatThrownBy(() -> decodeJson("{\"Host\":{\"nodes\":{\"h;<host>\":{\"latest\":[1,2]}}}}"))
+        .isInstanceOf(MalformedReportException.class).hasMessageContaining("latest")
+        .hasMessageContaining("Host node 'h;<host>'");
+    assertThatThrownBy(() -> decodeJson("{\"Host\":{\"nodes\":{\"h\":{\"adjacency\":\"n2\"}}}}"))
+        .isInstanceOf(MalformedReportException.class).hasMessageContaining("adjacency");
+    assertThatThrownBy(() -> decodeJson("[1,2,3]")).isInstanceOf(MalformedReportException.class)
+        .hasMessageContaining("report object");
+    assertThatThrownBy(() -> decodeJson("{\"TS\":\"yesterday\"}")).isInstanceOf(MalformedReportException.class)
+        .hasMessageContaining("yesterday");
+  }
+
+  @Test
+  void emptyBodyIsMalformed() {
+    for (ReportFormat format : ReportFormat.values()) {
+      assertThatThrownBy(() -> ReportCodec.decode(new byte[0], format, ReportLimits.DEFAULT))
+          .isInstanceOf(MalformedReportException.class);
+    }
+  }
+
+  private static Report decodeJson(String json) {
+    return ReportCodec.decode(json.getBytes(StandardCharsets.UTF_8), ReportFormat.JSON, ReportLimits.DEFAULT);
+  }
+
+  /** A gzip of many concatenated members: 1 GiB of JSON whitespace inside an object, from ~1 MB of input. */
+  private static byte[] jsonGzipBomb() throws IOException {
+    byte[] spaces = new byte[1 << 20];
+    Arrays.fill(spaces, (byte) ' ');
+    byte[] member = gzip(spaces);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(gzip("{\"ID\":\"bomb\",".getBytes(StandardCharsets.UTF_8)));
+    for (long n = 0; n < ONE_GIB; n += spaces.length) {
+      out.write(member);
+    }
+    out.write(gzip("\"Window\":0}".getBytes(StandardCharsets.UTF_8)));
+    return out.toByteArray();
+  }
+
+  @Test
+  void gzipBombExpandingToOneGibIsStoppedAtTheDecompressedLimit() throws IOException {
+    byte[] bomb = jsonGzipBomb();
+    assertThat((long) bomb.length).isLessThan(ReportLimits.DEFAULT.maxCompressedBytes());
+    assertThatThrownBy(() -> ReportCodec.decode(bomb, ReportFormat.JSON_GZIP, ReportLimits.DEFAULT))
+        .isInstanceOfSatisfying(ReportTooLargeException.class,
+            e -> assertThat(e.stage()).isEqualTo(ReportTooLargeException.Stage.DECOMPRESSED))
+        .hasMessageContaining("decompressed");
+  }
+
+  @Test
+  void msgpackStringDeclaringOneGibIsRejectedBeforeAllocating() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    MessagePacker p = MessagePack.newDefaultPacker(out);
+    p.packMapHeader(1).packString("ID").packRawStringHeader((int) (ONE_GIB - 1));
+    p.flush();
+    byte[] body = out.toByteArray();
+    assertThatThrownBy(() -> ReportCodec.decode(body, ReportFormat.MSGPACK, ReportLimits.DEFAULT))
+        .isInstanceOf(ReportTooLargeException.class);
+  }
+
+  @Test
+  void oversizedBodyIsRejectedBeforeDecoding() {
+    byte[] body = ReportCodec.encode(smallReport(), ReportFormat.JSON);
+    ReportLimits tiny = new ReportLimits(body.length - 1, 1 << 20, 100);
+    assertThatThrownBy(() -> ReportCodec.decode(body, ReportFormat.JSON, tiny))
+        .isInstanceOfSatisfying(ReportTooLargeException.class,
+            e -> assertThat(e.stage()).isEqualTo(ReportTooLargeException.Stage.COMPRESSED));
+    assertThatThrownBy(() -> ReportCodec.decode(new java.io.ByteArrayInputStream(body), ReportFormat.JSON, tiny))
+        .isInstanceOf(ReportTooLargeException.class);
+  }
+
+  @Test
+  void hundredThousandNodesInOneTopologyAreRejectedInMsgpackAndJson() throws IOException {
+    KeyedMap.Builder<Node> nodes = KeyedMap.builder(100_000);
+    for (int i = 0; i < 100_000; i++) {
+      String id = ";10.0." + (i >> 8 & 255) + "." + (i & 255) + ";" + i;
+      nodes.put(id, Node.of(id, "endpoint"));
+    }
+    Report huge = Report.builder().topology(TopologyType.ENDPOINT, Topology.EMPTY.withNodes(nodes.build())).build();
+    for (ReportFormat format : ReportFormat.values()) {
+      byte[] body = ReportCodec.encode(huge, format);
+      assertThatThrownBy(() -> ReportCodec.decode(body, format, ReportLimits.DEFAULT))
+          .as(format.name()).isInstanceOfSatisfying(TooManyNodesException.class,
+              e -> assertThat(e.topology()).isEqualTo("Endpoint"))
+          .hasMessageContaining("50000");
+    }
+  }
+
+  @Test
+  void deeplyNestedChildrenAreRejected() {
+    StringBuilder sb = new StringBuilder("{\"Host\":{\"nodes\":{\"h\":");
+    int depth = 10_000;
+    for (int i = 0; i < depth; i++) {
+      sb.append("{\"children\":[");
+    }
+    for (int i = 0; i < depth; i++) {
+      sb.append("]}");
+    }
+    sb.append("}}}");
+    assertThatThrownBy(() -> decodeJson(sb.toString())).isInstanceOf(MalformedReportException.class);
+  }
+
+  @Test
+  void decodeErrorsCarryAShortReasonCode() {
+    assertThat(new MalformedReportException("x").reason()).isEqualTo("malformed");
+    assertThat(new TooManyNodesException("Endpoint", 1).reason()).isEqualTo("too-many-nodes");
+    assertThat(new ReportTooLargeException(ReportTooLargeException.Stage.DECOMPRESSED, 1).reason())
+        .isEqualTo("too-large-decompressed");
+  }
+
+}

@@ -1,0 +1,73 @@
+package io.scopeline.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StorageKeysTest {
+  private static final TenantId ACME = TenantId.of("acme");
+  /** 2026-11-22T01:39:27Z, a quantum boundary. */
+  private static final long Q = 1_795_311_567_000_000_000L;
+
+  @Test
+  void indexKeysFollowScopesHourRowsAndSortWithinTheQuantum() {
+    assertThat(StorageKeys.indexHashKey(ACME, Q)).isEqualTo("acme-" + (Q / 3_600_000_000_000L));
+    assertThat(StorageKeys.indexRangeKey(Q, 0)).isEqualTo(Q);
+    assertThat(StorageKeys.indexRangeKey(Q, 7)).isEqualTo(Q + 7).isLessThan(Q + 3_000_000_000L);
+  }
+
+  @Test
+  void objectKeyIsDeterministicMd5PrefixedAndDistinctPerTenantQuantumAndPartition() {
+    String key = StorageKeys.objectKey(ACME, Q, 3);
+    assertThat(key).isEqualTo(StorageKeys.objectKey(TenantId.of("acme"), Q, 3));
+    assertThat(key).matches("[0-9a-f]{32}/" + Q + "-3");
+    assertThat(key).startsWith(StorageKeys.md5Hex("acme-" + (Q / 3_600_000_000_000L)));
+    assertThat(StorageKeys.objectKey(ACME, Q, 4)).isNotEqualTo(key);
+    assertThat(StorageKeys.objectKey(ACME, Q + 3_000_000_000L, 3)).isNotEqualTo(key);
+    assertThat(StorageKeys.objectKey(TenantId.of("other"), Q, 3)).isNotEqualTo(key);
+  }
+
+  @Test
+  void redisKeysAndChannelsAreTenantScopedWithAHashTag() {
+    assertThat(StorageKeys.notificationChannel(ACME)).isEqualTo("scopeline:{acme}:notify");
+    assertThat(StorageKeys.probeStatusKey(ACME)).isEqualTo("scopeline:{acme}:probes");
+    assertThat(StorageKeys.hotCopyKey(ACME, "ab/1-0")).isEqualTo("scopeline:{acme}:report:ab/1-0");
+  }
+
+  @Test
+  void badPartitionsAreRejected() {
+    assertThatThrownBy(() -> StorageKeys.objectKey(ACME, Q, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void quantaAlignToMultiplesOfTheirLength() {
+    Quanta q = Quanta.of(Duration.ofSeconds(3));
+    assertThat(q.startOf(Q + 2_999_999_999L)).isEqualTo(Q);
+    assertThat(q.startOf(Q + 3_000_000_000L)).isEqualTo(Q + 3_000_000_000L);
+    assertThat(q.endOf(Q)).isEqualTo(Q + 3_000_000_000L);
+    assertThat(q.startOf(-1)).isEqualTo(-3_000_000_000L);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"acme", "org-1", "A.b_c-9", "1234567890123456789012345678901234567890123456789012345678901234"})
+  void validTenantIds(String id) {
+    assertThat(TenantId.of(id).value()).isEqualTo(id);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "a b", "a/b", "a:b", "{a}", "..", "é",
+      "12345678901234567890123456789012345678901234567890123456789012345"})
+  void invalidTenantIdsAreRejectedWithAReason(String id) {
+    assertThatThrownBy(() -> TenantId.of(id)).isInstanceOf(TenantId.InvalidTenantException.class)
+        .hasMessageContaining("tenant id");
+  }
+
+  @Test
+  void missingTenantSaysWhichHeader() {
+    assertThatThrownBy(() -> TenantId.of(null)).hasMessageContaining("X-Scope-OrgID");
+  }
+}
