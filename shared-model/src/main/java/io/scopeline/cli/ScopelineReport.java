@@ -50,11 +50,10 @@ public final class ScopelineReport {
   /** Runs one command and returns the process exit code. */
   int run(String[] args) {
     try {
-      if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
-        if (args.length == 0) {
-          err.println(USAGE);
-          return BAD_INPUT;
-        }
+      if (args.length == 0) {
+        return usage("no command given");
+      }
+      if (args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
         out.println(USAGE);
         return OK;
       }
