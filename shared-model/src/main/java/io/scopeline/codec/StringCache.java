@@ -23,25 +23,26 @@ final class StringCache {
     return PER_THREAD.get();
   }
 
-  String get(byte[] buf, int len) {
+  /** The string of the UTF-8 bytes {@code buf[off, off + len)}. */
+  String get(byte[] buf, int off, int len) {
     if (len == 0) {
       return "";
     }
     if (len > MAX_CACHED_LENGTH) {
-      return new String(buf, 0, len, StandardCharsets.UTF_8);
+      return new String(buf, off, len, StandardCharsets.UTF_8);
     }
     int h = 1;
-    for (int i = 0; i < len; i++) {
+    for (int i = off; i < off + len; i++) {
       h = 31 * h + buf[i];
     }
     h ^= h >>> 16;
     int slot = h & MASK;
     byte[] k = keys[slot];
-    if (k != null && k.length == len && Arrays.equals(k, 0, len, buf, 0, len)) {
+    if (k != null && k.length == len && Arrays.equals(k, 0, len, buf, off, off + len)) {
       return values[slot];
     }
-    String s = new String(buf, 0, len, StandardCharsets.UTF_8);
-    keys[slot] = Arrays.copyOf(buf, len);
+    String s = new String(buf, off, len, StandardCharsets.UTF_8);
+    keys[slot] = Arrays.copyOfRange(buf, off, off + len);
     values[slot] = s;
     return s;
   }
