@@ -79,6 +79,11 @@ final class JsonStructReader implements StructReader {
   }
 
   @Override
+  public int readKey(KeySet keys) {
+    return keys.indexOf(readKey());
+  }
+
+  @Override
   public int beginArray() {
     expect(JsonToken.START_ARRAY, "an array");
     advance();

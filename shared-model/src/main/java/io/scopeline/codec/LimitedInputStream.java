@@ -4,7 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts bytes read and fails with {@link ReportTooLargeException} once a limit is passed. */
+/** Counts bytes read (leaving the wrapped stream open on close) and fails with {@link ReportTooLargeException} once a limit is passed. */
 final class LimitedInputStream extends FilterInputStream {
   private final long limit;
   private final ReportTooLargeException.Stage stage;
@@ -47,6 +47,10 @@ final class LimitedInputStream extends FilterInputStream {
       throw new ReportTooLargeException(stage, limit);
     }
   }
+
+  /** Does not close the wrapped stream: whoever opened it owns it. */
+  @Override
+  public void close() {}
 
   long count() {
     return count;

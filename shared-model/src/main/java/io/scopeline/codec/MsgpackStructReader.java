@@ -19,12 +19,14 @@ import java.util.Arrays;
  * before any buffer is sized from them.
  */
 final class MsgpackStructReader implements StructReader {
-  private static final int BUFFER_SIZE = 32 * 1024;
+  private static final int BUFFER_SIZE = 16 * 1024;
+  /** Buffers are reused per thread (decoding allocates little else); grown ones are not kept. */
+  private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
 
   private final InputStream in;
   private final long maxPayload;
   private final StringCache strings = StringCache.forCurrentThread();
-  private byte[] buf = new byte[BUFFER_SIZE];
+  private byte[] buf;
   private int pos;
   private int limit;
   private boolean eof;
@@ -34,6 +36,7 @@ final class MsgpackStructReader implements StructReader {
   MsgpackStructReader(InputStream in, long maxPayload) {
     this.in = in;
     this.maxPayload = maxPayload;
+    this.buf = BUFFERS.get();
   }
 
   // ---- buffer management -------------------------------------------------------------------
@@ -229,6 +232,18 @@ final class MsgpackStructReader implements StructReader {
   @Override
   public String readKey() {
     return readString();
+  }
+
+  @Override
+  public int readKey(KeySet keys) {
+    int len = rawLength();
+    if (len < 0) {
+      throw new IllegalArgumentException("expected a msgpack string, got " + describe(peekByte()));
+    }
+    ensure(len);
+    int i = keys.indexOf(buf, pos, len);
+    pos += len;
+    return i;
   }
 
   @Override

@@ -28,33 +28,53 @@ public final class ReportCodec {
     if (body.length > limits.maxCompressedBytes()) {
       throw new ReportTooLargeException(ReportTooLargeException.Stage.COMPRESSED, limits.maxCompressedBytes());
     }
-    return decode(new ByteArrayInputStream(body), format, limits);
+    boolean gzip = body.length >= 2 && (body[0] & 0xFF) == 0x1f && (body[1] & 0xFF) == 0x8b;
+    ReportReader reader = null;
+    InputStream raw = new ByteArrayInputStream(body);
+    try (InputStream plain = gzip ? new GZIPInputStream(raw, GZIP_BUFFER) : raw) {
+      reader = newReader(plain, format, limits);
+      return reader.readReport();
+    } catch (IOException e) {
+      throw classifyIo(e, reader);
+    } catch (RuntimeException e) {
+      throw classify(e, reader, format);
+    }
+  }
+
+  private static ReportReader newReader(InputStream plain, ReportFormat format, ReportLimits limits) {
+    InputStream limited = new LimitedInputStream(plain, limits.maxDecompressedBytes(),
+        ReportTooLargeException.Stage.DECOMPRESSED);
+    StructReader structs = format.isMsgpack() ? new MsgpackStructReader(limited, limits.maxDecompressedBytes())
+        : new JsonStructReader(limited);
+    return new ReportReader(structs, limits);
+  }
+
+  private static ReportDecodeException classify(RuntimeException e, ReportReader reader, ReportFormat format) {
+    if (e instanceof ReportDecodeException d) {
+      return d;
+    }
+    if (e instanceof UncheckedIOException u) {
+      return classifyIo(u.getCause(), reader);
+    }
+    return malformed(e, reader, format);
   }
 
   /** Decodes from a stream, reading no more than the limits allow. The stream is not closed. */
   public static Report decode(InputStream body, ReportFormat format, ReportLimits limits) {
     ReportReader reader = null;
     try {
+      // The limiter does not pass close() on, so closing the gzip stream (to free its native
+      // inflater now rather than at GC) leaves the caller's stream open.
       InputStream raw = new LimitedInputStream(body, limits.maxCompressedBytes(), ReportTooLargeException.Stage.COMPRESSED);
       InputStream buffered = raw.markSupported() ? raw : new BufferedInputStream(raw, GZIP_BUFFER);
-      InputStream plain = isGzip(buffered) ? new GZIPInputStream(buffered, GZIP_BUFFER) : buffered;
-      InputStream limited = new LimitedInputStream(plain, limits.maxDecompressedBytes(),
-          ReportTooLargeException.Stage.DECOMPRESSED);
-      StructReader structs = format.isMsgpack() ? new MsgpackStructReader(limited, limits.maxDecompressedBytes()) : new JsonStructReader(limited);
-      reader = new ReportReader(structs, limits);
-      return reader.readReport();
-    } catch (ReportDecodeException e) {
-      throw e;
-    } catch (ZipException e) {
-      throw new MalformedReportException("invalid gzip data: " + e.getMessage(), e);
-    } catch (EOFException e) {
-      throw new MalformedReportException("report is truncated (unexpected end of input)", e);
-    } catch (UncheckedIOException e) {
-      throw classifyIo(e.getCause(), reader);
+      try (InputStream plain = isGzip(buffered) ? new GZIPInputStream(buffered, GZIP_BUFFER) : buffered) {
+        reader = newReader(plain, format, limits);
+        return reader.readReport();
+      }
     } catch (IOException e) {
       throw classifyIo(e, reader);
     } catch (RuntimeException e) {
-      throw malformed(e, reader, format);
+      throw classify(e, reader, format);
     }
   }
 

@@ -31,6 +31,11 @@ final class ReportReader {
   private static final String COUNTER_PREFIX = "count_";
   /** Rendered nodes nest children one or two levels; deeper input is an attack on the stack. */
   private static final int MAX_CHILD_DEPTH = 8;
+  private static final KeySet NODE_FIELDS = KeySet.of("id", "topology", "sets", "adjacency", "latest", "metrics",
+      "parents", "children", "counters", "latestControls");
+  private static final KeySet LATEST_FIELDS = KeySet.of("timestamp", "value");
+  private static final KeySet METRIC_FIELDS = KeySet.of("samples", "min", "max");
+  private static final KeySet SAMPLE_FIELDS = KeySet.of("date", "value");
 
   private final StructReader in;
   private final ReportLimits limits;
@@ -228,18 +233,17 @@ final class ReportReader {
       return Node.of("", "");
     }
     while (in.nextEntry()) {
-      String key = in.readKey();
-      switch (key) {
-        case "id" -> id = readString("node id");
-        case "topology" -> topology = readString("node topology");
-        case "sets" -> sets = readSets("sets");
-        case "adjacency" -> adjacency = readStringSet("adjacency");
-        case "latest" -> latest = readLatest();
-        case "metrics" -> metrics = readMetrics();
-        case "parents" -> parents = readSets("parents");
-        case "children" -> children = readChildren();
-        case "counters" -> legacyCounters = readCounters();
-        case "latestControls" -> legacyControls = readLatestControls();
+      switch (in.readKey(NODE_FIELDS)) {
+        case 0 -> id = readString("node id");
+        case 1 -> topology = readString("node topology");
+        case 2 -> sets = readSets("sets");
+        case 3 -> adjacency = readStringSet("adjacency");
+        case 4 -> latest = readLatest();
+        case 5 -> metrics = readMetrics();
+        case 6 -> parents = readSets("parents");
+        case 7 -> children = readChildren();
+        case 8 -> legacyCounters = readCounters();
+        case 9 -> legacyControls = readLatestControls();
         default -> in.skipValue();
       }
     }
@@ -275,7 +279,7 @@ final class ReportReader {
     KeyedMap.Builder<StringSet> b = KeyedMap.builder(4);
     while (in.nextEntry()) {
       String key = in.readKey();
-      b.put(key, readStringSet(what + " '" + key + "'"));
+      b.put(key, readStringSet(what));
     }
     return b.build();
   }
@@ -292,7 +296,7 @@ final class ReportReader {
       if (count == items.length) {
         items = Arrays.copyOf(items, Math.max(4, count * 2));
       }
-      items[count++] = readString(what + " item");
+      items[count++] = readString(what);
     }
     return StringSet.fromArrayOwned(count == items.length ? items : Arrays.copyOf(items, count));
   }
@@ -308,12 +312,11 @@ final class ReportReader {
       String key = in.readKey();
       long ts = Timestamps.ZERO;
       String value = "";
-      if (openMap("latest '" + key + "'")) {
+      if (openMap("a latest entry")) {
         while (in.nextEntry()) {
-          String field = in.readKey();
-          switch (field) {
-            case "timestamp" -> ts = in.readTime();
-            case "value" -> value = readString("latest '" + key + "' value");
+          switch (in.readKey(LATEST_FIELDS)) {
+            case 0 -> ts = in.readTime();
+            case 1 -> value = readString("a latest value");
             default -> in.skipValue();
           }
         }
@@ -340,15 +343,14 @@ final class ReportReader {
     double[] values = new double[0];
     double min = 0;
     double max = 0;
-    String what = "metric '" + key + "'";
+    String what = "metric";
     if (!openMap(what)) {
       return Metric.EMPTY;
     }
     while (in.nextEntry()) {
-      String field = in.readKey();
-      switch (field) {
-        case "samples" -> {
-          if (openArray(what + " samples")) {
+      switch (in.readKey(METRIC_FIELDS)) {
+        case 0 -> {
+          if (openArray("metric samples")) {
             int count = 0;
             dates = new long[4];
             values = new double[4];
@@ -359,12 +361,11 @@ final class ReportReader {
               }
               long date = Timestamps.ZERO;
               double value = 0;
-              if (openMap(what + " sample")) {
+              if (openMap("metric sample")) {
                 while (in.nextEntry()) {
-                  String sf = in.readKey();
-                  switch (sf) {
-                    case "date" -> date = in.readTime();
-                    case "value" -> value = readDouble(what + " sample value");
+                  switch (in.readKey(SAMPLE_FIELDS)) {
+                    case 0 -> date = in.readTime();
+                    case 1 -> value = readDouble("metric sample value");
                     default -> in.skipValue();
                   }
                 }
@@ -376,8 +377,8 @@ final class ReportReader {
             values = Arrays.copyOf(values, count);
           }
         }
-        case "min" -> min = readDouble(what + " min");
-        case "max" -> max = readDouble(what + " max");
+        case 1 -> min = readDouble("metric min");
+        case 2 -> max = readDouble("metric max");
         default -> in.skipValue();
       }
     }
@@ -412,7 +413,7 @@ final class ReportReader {
     KeyedMap.Builder<Long> b = KeyedMap.builder(4);
     while (in.nextEntry()) {
       String key = in.readKey();
-      b.put(key, nullOr(0L, "counter '" + key + "'", this::readLong));
+      b.put(key, nullOr(0L, "counters", this::readLong));
     }
     return b.build();
   }
@@ -447,7 +448,7 @@ final class ReportReader {
     while (in.nextEntry()) {
       String control = in.readKey();
       boolean dead = false;
-      if (openMap("latestControls '" + control + "'")) {
+      if (openMap("latestControls")) {
         while (in.nextEntry()) {
           String field = in.readKey();
           if ("timestamp".equals(field)) {
@@ -485,7 +486,7 @@ final class ReportReader {
       String confirmation = "";
       String probeId = "";
       long rank = 0;
-      if (openMap("control '" + key + "'")) {
+      if (openMap("control")) {
         while (in.nextEntry()) {
           switch (in.readKey()) {
             case "id" -> id = readString("control id");
@@ -516,7 +517,7 @@ final class ReportReader {
       String from = "";
       long truncate = 0;
       double priority = 0;
-      if (openMap("metadata template '" + key + "'")) {
+      if (openMap("metadata template")) {
         while (in.nextEntry()) {
           switch (in.readKey()) {
             case "id" -> id = readString("template id");
@@ -546,7 +547,7 @@ final class ReportReader {
       String format = "";
       String group = "";
       double priority = 0;
-      if (openMap("metric template '" + key + "'")) {
+      if (openMap("metric template")) {
         while (in.nextEntry()) {
           switch (in.readKey()) {
             case "id" -> id = readString("template id");
@@ -576,7 +577,7 @@ final class ReportReader {
       String type = "";
       List<TableTemplate.Column> columns = new ArrayList<>();
       KeyedMap<String> fixedRows = KeyedMap.empty();
-      if (openMap("table template '" + key + "'")) {
+      if (openMap("table template")) {
         while (in.nextEntry()) {
           switch (in.readKey()) {
             case "id" -> id = readString("table id");
@@ -626,7 +627,7 @@ final class ReportReader {
     KeyedMap.Builder<String> b = KeyedMap.builder(4);
     while (in.nextEntry()) {
       String key = in.readKey();
-      b.put(key, readString(what + " '" + key + "'"));
+      b.put(key, readString(what));
     }
     return b.build();
   }
@@ -640,7 +641,7 @@ final class ReportReader {
       String addr = in.readKey();
       StringSet forward = StringSet.EMPTY;
       StringSet reverse = StringSet.EMPTY;
-      if (openMap("DNS record '" + addr + "'")) {
+      if (openMap("DNS record")) {
         while (in.nextEntry()) {
           switch (in.readKey()) {
             case "forward" -> forward = readStringSet("DNS forward names");
@@ -705,7 +706,7 @@ final class ReportReader {
     }
     List<String> out = new ArrayList<>();
     while (in.nextElement()) {
-      out.add(readString(what + " item"));
+      out.add(readString(what));
     }
     return out;
   }

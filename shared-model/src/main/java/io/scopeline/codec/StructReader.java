@@ -23,6 +23,9 @@ interface StructReader extends Closeable {
 
   String readKey();
 
+  /** Reads a key and returns its index in {@code keys}, or -1 for any other key (consumed). */
+  int readKey(KeySet keys);
+
   /** Opens an array; returns its size when the format knows it, else -1. */
   int beginArray();
 

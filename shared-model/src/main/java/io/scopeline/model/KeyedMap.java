@@ -315,12 +315,7 @@ public final class KeyedMap<V> implements Iterable<Map.Entry<String, V>> {
       if (sorted) {
         return new KeyedMap<>(k, v);
       }
-      Integer[] order = new Integer[k.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      // Stable sort so that, among equal keys, the last one put is the last in the run.
-      Arrays.sort(order, (x, y) -> k[x].compareTo(k[y]));
+      int[] order = KeyOrder.stableOrder(k, k.length);
       String[] outK = new String[k.length];
       Object[] outV = new Object[k.length];
       int w = 0;

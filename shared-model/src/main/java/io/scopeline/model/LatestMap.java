@@ -273,12 +273,7 @@ public final class LatestMap {
         return size == keys.length ? new LatestMap(keys, timestamps, values)
             : new LatestMap(Arrays.copyOf(keys, size), Arrays.copyOf(timestamps, size), Arrays.copyOf(values, size));
       }
-      Integer[] order = new Integer[size];
-      for (int i = 0; i < size; i++) {
-        order[i] = i;
-      }
-      String[] k0 = keys;
-      Arrays.sort(order, (x, y) -> k0[x].compareTo(k0[y]));
+      int[] order = KeyOrder.stableOrder(keys, size);
       String[] k = new String[size];
       long[] t = new long[size];
       String[] v = new String[size];
