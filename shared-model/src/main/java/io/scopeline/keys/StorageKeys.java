@@ -8,20 +8,28 @@ import java.util.HexFormat;
 /**
  * The storage key scheme, compatible in shape with Scope's multitenant store.
  *
+ * <p>A persisted unit is a <em>segment</em>: the reports of one tenant, in one quantum, from one
+ * Kafka partition, starting at one offset. Usually there is one segment per (tenant, quantum,
+ * partition); a report arriving after its quantum was flushed starts another. Keying by the
+ * first offset makes every key a pure function of the records: a replay after a crash writes the
+ * same keys again (an overwrite, never a duplicate), and a late segment never overwrites an
+ * earlier one.
+ *
  * <ul>
  *   <li>DynamoDB hash key {@code <tenant>-<hour>}, hour = epoch nanos / 3600e9 (Scope's row key);
- *   <li>DynamoDB range key = quantum start in epoch nanos plus the Kafka partition, so quanta from
- *       different partitions never overwrite each other and still sort inside their quantum;
- *   <li>S3 object key {@code <md5hex(hash key)>/<quantum start>-<partition>}: the md5 prefix spreads
- *       objects over S3 prefixes as Scope does, and the key is a pure function of (tenant, quantum,
- *       partition), so a replay overwrites instead of duplicating;
+ *   <li>DynamoDB range key, a Number: quantum start in epoch nanos as the integer part, partition
+ *       (6 digits) and first offset (13 digits) as the fraction, so segments sort by time and a
+ *       time range query is {@code BETWEEN start AND end.9999…};
+ *   <li>S3 object key {@code <md5hex(hash key)>/<quantum start>-<partition>-<first offset>}: the md5
+ *       prefix spreads objects over S3 prefixes as Scope does;
  *   <li>Redis keys and channels carry the tenant in braces, a Redis Cluster hash tag, so one
  *       tenant's keys live on one shard.
  * </ul>
  */
 public final class StorageKeys {
-  /** Partitions are folded into the range key below this bound (nanoseconds inside a quantum). */
+  /** Partitions and offsets are folded into the range key's fraction below these bounds. */
   public static final int MAX_PARTITIONS = 1_000_000;
+  public static final long MAX_OFFSET = 10_000_000_000_000L;
 
   private static final long NANOS_PER_HOUR = 3_600_000_000_000L;
 
@@ -36,16 +44,36 @@ public final class StorageKeys {
     return tenant.value() + "-" + hourOf(epochNanos);
   }
 
-  /** DynamoDB range key for a quantum persisted from one partition. */
-  public static long indexRangeKey(long quantumStartNanos, int partition) {
+  /** DynamoDB range key (a decimal Number) of a segment. */
+  public static String indexRangeKey(long quantumStartNanos, int partition, long firstOffset) {
     checkPartition(partition);
-    return quantumStartNanos + partition;
+    if (firstOffset < 0 || firstOffset >= MAX_OFFSET) {
+      throw new IllegalArgumentException("offset " + firstOffset + " outside 0.." + (MAX_OFFSET - 1));
+    }
+    return quantumStartNanos + "." + String.format("%06d%013d", partition, firstOffset);
   }
 
-  /** S3 object key of a quantum persisted from one partition. */
-  public static String objectKey(TenantId tenant, long quantumStartNanos, int partition) {
+  /** Lowest range key of segments whose quantum starts at or after {@code fromNanos}. */
+  public static String indexRangeLow(long fromNanos) {
+    return Long.toString(fromNanos);
+  }
+
+  /** Highest range key of segments whose quantum starts at or before {@code toNanos}. */
+  public static String indexRangeHigh(long toNanos) {
+    return toNanos + ".9999999999999999999";
+  }
+
+  /** Quantum start of a range key. */
+  public static long quantumStartOfRangeKey(String rangeKey) {
+    int dot = rangeKey.indexOf('.');
+    return Long.parseLong(dot < 0 ? rangeKey : rangeKey.substring(0, dot));
+  }
+
+  /** S3 object key of a segment. */
+  public static String objectKey(TenantId tenant, long quantumStartNanos, int partition, long firstOffset) {
     checkPartition(partition);
-    return md5Hex(indexHashKey(tenant, quantumStartNanos)) + "/" + quantumStartNanos + "-" + partition;
+    return md5Hex(indexHashKey(tenant, quantumStartNanos)) + "/" + quantumStartNanos + "-" + partition + "-"
+        + firstOffset;
   }
 
   /** S3 object key of a shortcut report, unique per report. */

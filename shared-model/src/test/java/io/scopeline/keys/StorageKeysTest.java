@@ -3,7 +3,9 @@ package io.scopeline.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,21 +16,28 @@ class StorageKeysTest {
   private static final long Q = 1_795_311_567_000_000_000L;
 
   @Test
-  void indexKeysFollowScopesHourRowsAndSortWithinTheQuantum() {
+  void indexKeysFollowScopesHourRowsAndSortByQuantumThenPartitionThenOffset() {
     assertThat(StorageKeys.indexHashKey(ACME, Q)).isEqualTo("acme-" + (Q / 3_600_000_000_000L));
-    assertThat(StorageKeys.indexRangeKey(Q, 0)).isEqualTo(Q);
-    assertThat(StorageKeys.indexRangeKey(Q, 7)).isEqualTo(Q + 7).isLessThan(Q + 3_000_000_000L);
+    String k = StorageKeys.indexRangeKey(Q, 7, 42);
+    assertThat(k).isEqualTo(Q + ".0000070000000000042");
+    assertThat(new BigDecimal(k).precision()).isLessThanOrEqualTo(38);
+    List<BigDecimal> sorted = List.of(new BigDecimal(StorageKeys.indexRangeLow(Q)), new BigDecimal(k),
+        new BigDecimal(StorageKeys.indexRangeKey(Q, 7, 43)), new BigDecimal(StorageKeys.indexRangeKey(Q, 8, 0)),
+        new BigDecimal(StorageKeys.indexRangeHigh(Q)), new BigDecimal(StorageKeys.indexRangeKey(Q + 3_000_000_000L, 0, 0)));
+    assertThat(sorted).isSorted();
+    assertThat(StorageKeys.quantumStartOfRangeKey(k)).isEqualTo(Q);
   }
 
   @Test
-  void objectKeyIsDeterministicMd5PrefixedAndDistinctPerTenantQuantumAndPartition() {
-    String key = StorageKeys.objectKey(ACME, Q, 3);
-    assertThat(key).isEqualTo(StorageKeys.objectKey(TenantId.of("acme"), Q, 3));
-    assertThat(key).matches("[0-9a-f]{32}/" + Q + "-3");
+  void objectKeyIsDeterministicMd5PrefixedAndDistinctPerSegment() {
+    String key = StorageKeys.objectKey(ACME, Q, 3, 100);
+    assertThat(key).isEqualTo(StorageKeys.objectKey(TenantId.of("acme"), Q, 3, 100));
+    assertThat(key).matches("[0-9a-f]{32}/" + Q + "-3-100");
     assertThat(key).startsWith(StorageKeys.md5Hex("acme-" + (Q / 3_600_000_000_000L)));
-    assertThat(StorageKeys.objectKey(ACME, Q, 4)).isNotEqualTo(key);
-    assertThat(StorageKeys.objectKey(ACME, Q + 3_000_000_000L, 3)).isNotEqualTo(key);
-    assertThat(StorageKeys.objectKey(TenantId.of("other"), Q, 3)).isNotEqualTo(key);
+    assertThat(StorageKeys.objectKey(ACME, Q, 4, 100)).isNotEqualTo(key);
+    assertThat(StorageKeys.objectKey(ACME, Q, 3, 101)).isNotEqualTo(key);
+    assertThat(StorageKeys.objectKey(ACME, Q + 3_000_000_000L, 3, 100)).isNotEqualTo(key);
+    assertThat(StorageKeys.objectKey(TenantId.of("other"), Q, 3, 100)).isNotEqualTo(key);
   }
 
   @Test
@@ -40,7 +49,8 @@ class StorageKeysTest {
 
   @Test
   void badPartitionsAreRejected() {
-    assertThatThrownBy(() -> StorageKeys.objectKey(ACME, Q, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StorageKeys.objectKey(ACME, Q, -1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> StorageKeys.indexRangeKey(Q, 0, -1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

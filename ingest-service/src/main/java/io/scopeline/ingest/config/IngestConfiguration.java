@@ -1,0 +1,151 @@
+package io.scopeline.ingest.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.ingest.bridge.ReportBridge;
+import io.scopeline.ingest.bridge.TenantResolver;
+import io.scopeline.ingest.pipeline.DeadLetters;
+import io.scopeline.ingest.pipeline.IngestPipeline;
+import io.scopeline.ingest.pipeline.RecordDecoder;
+import io.scopeline.ingest.pipeline.SegmentWriter;
+import io.scopeline.ingest.pipeline.ShortcutNotifier;
+import io.scopeline.ingest.store.AwsClients;
+import io.scopeline.ingest.store.HotCopies;
+import io.scopeline.ingest.store.ObjectStore;
+import io.scopeline.ingest.store.ReportIndex;
+import io.scopeline.ingest.store.StorageBootstrap;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.kafka.sender.KafkaSender;
+import reactor.kafka.sender.SenderOptions;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** Wires the ingest service; no logic lives here. */
+@Configuration(proxyBeanMethods = false)
+public class IngestConfiguration {
+
+  /** Decoding and encoding are CPU work: a bounded pool, one thread per core. */
+  @Bean(destroyMethod = "dispose")
+  Scheduler decodeScheduler(IngestProperties props) {
+    return Schedulers.newParallel("scopeline-decode", props.effectiveDecodeParallelism());
+  }
+
+  @Bean(destroyMethod = "close")
+  S3AsyncClient s3Client(StorageProperties storage) {
+    return AwsClients.s3(storage);
+  }
+
+  @Bean(destroyMethod = "close")
+  DynamoDbAsyncClient dynamoClient(StorageProperties storage) {
+    return AwsClients.dynamo(storage);
+  }
+
+  @Bean
+  StorageBootstrap storageBootstrap(S3AsyncClient s3, DynamoDbAsyncClient dynamo, StorageProperties storage) {
+    return new StorageBootstrap(s3, dynamo, storage);
+  }
+
+  @Bean
+  ObjectStore objectStore(S3AsyncClient s3, StorageProperties storage, IngestProperties props, MeterRegistry meters) {
+    return new ObjectStore(s3, storage.s3().bucket(), props, meters);
+  }
+
+  @Bean(destroyMethod = "close")
+  ReportIndex reportIndex(DynamoDbAsyncClient dynamo, StorageProperties storage, IngestProperties props,
+      MeterRegistry meters) {
+    return new ReportIndex(dynamo, storage.dynamodb().table(), props, meters);
+  }
+
+  @Bean(destroyMethod = "close")
+  HotCopies hotCopies(StorageProperties storage, MeterRegistry meters) {
+    return new HotCopies(storage, meters);
+  }
+
+  /** One idempotent, acks=all producer for the bridge and the dead-letter topic. */
+  @Bean(destroyMethod = "close")
+  KafkaSender<String, byte[]> kafkaSender(KafkaProperties kafka) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
+    // A probe waits on our answer: fail in seconds, not minutes, when Kafka is unreachable.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    return KafkaSender.create(SenderOptions.<String, byte[]>create(p)
+        .withKeySerializer(new StringSerializer()).withValueSerializer(new ByteArraySerializer()));
+  }
+
+  @Bean
+  RecordDecoder recordDecoder(IngestProperties props, MeterRegistry meters) {
+    return new RecordDecoder(props.limits(), meters);
+  }
+
+  @Bean
+  SegmentWriter segmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler decodeScheduler,
+      IngestProperties props, MeterRegistry meters) {
+    return new SegmentWriter(objects, hot, index, decodeScheduler, props, meters);
+  }
+
+  @Bean
+  DeadLetters deadLetters(KafkaSender<String, byte[]> sender, KafkaProperties kafka, IngestProperties props,
+      MeterRegistry meters) {
+    return new DeadLetters(sender, kafka.deadLetterTopic(), props, meters);
+  }
+
+  @Bean
+  ShortcutNotifier shortcutNotifier(HotCopies hot, IngestProperties props, MeterRegistry meters) {
+    return new ShortcutNotifier(hot, props, meters);
+  }
+
+  @Bean
+  IngestPipeline ingestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder,
+      SegmentWriter writer, DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage,
+      Scheduler decodeScheduler, MeterRegistry meters, TopicSetup topics) {
+    return new IngestPipeline(kafka, props, decoder, writer, deadLetters, shortcuts, storage, decodeScheduler, meters);
+  }
+
+  @Bean
+  TopicSetup topicSetup(KafkaProperties kafka) {
+    return new TopicSetup(kafka);
+  }
+
+  @Bean
+  ReportBridge reportBridge(BridgeProperties bridge, KafkaSender<String, byte[]> sender, KafkaProperties kafka,
+      IngestProperties props, Scheduler decodeScheduler, MeterRegistry meters) {
+    String appId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    return new ReportBridge(new TenantResolver(bridge), sender, kafka, props.limits(), decodeScheduler, meters,
+        appId, hostname());
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "scopeline";
+    }
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> probeRoutes(ReportBridge bridge) {
+    return RouterFunctions.route()
+        .POST("/api/report", bridge::postReport)
+        .GET("/api", bridge::api)
+        .build();
+  }
+}

@@ -1,0 +1,43 @@
+package io.scopeline.ingest.config;
+
+import io.scopeline.codec.ReportLimits;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * How reports are cut into quanta, decoded and persisted.
+ *
+ * @param quantum length of a quantum; quanta are aligned to multiples of it (Scope: 3 s)
+ * @param grace how long after a quantum's end (in record time, or wall time on an idle partition) it stays open
+ * @param decodeParallelism reports decoded at once per partition; 0 = one per CPU
+ * @param maxPersistingPerPartition closed quanta being written per partition before consumption waits
+ * @param maxReportBytes largest report body accepted, as received
+ * @param maxDecompressedBytes largest report body after gunzip (gzip-bomb guard)
+ * @param maxNodesPerTopology largest node count of any one topology in a report
+ * @param hotCopyTtl how long Redis keeps hot copies of persisted quanta and shortcut reports
+ * @param retryInitialBackoff first wait before retrying a throttled or failed S3/DynamoDB write
+ * @param retryMaxBackoff longest wait between retries; writes retry until they succeed
+ */
+@ConfigurationProperties("scopeline.ingest")
+public record IngestProperties(
+    @DefaultValue("3s") Duration quantum,
+    @DefaultValue("500ms") Duration grace,
+    @DefaultValue("0") int decodeParallelism,
+    @DefaultValue("4") int maxPersistingPerPartition,
+    @DefaultValue("16MB") DataSize maxReportBytes,
+    @DefaultValue("128MB") DataSize maxDecompressedBytes,
+    @DefaultValue("50000") int maxNodesPerTopology,
+    @DefaultValue("30s") Duration hotCopyTtl,
+    @DefaultValue("50ms") Duration retryInitialBackoff,
+    @DefaultValue("10s") Duration retryMaxBackoff) {
+
+  public ReportLimits limits() {
+    return new ReportLimits(maxReportBytes.toBytes(), maxDecompressedBytes.toBytes(), maxNodesPerTopology);
+  }
+
+  public int effectiveDecodeParallelism() {
+    return decodeParallelism > 0 ? decodeParallelism : Runtime.getRuntime().availableProcessors();
+  }
+}

@@ -1,0 +1,27 @@
+package io.scopeline.ingest.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Kafka connection and topics.
+ *
+ * @param bootstrapServers brokers to connect to
+ * @param reportsTopic topic probes (or the HTTP bridge) produce reports to; record key = tenant id
+ * @param deadLetterTopic where rejected records go, with {@code error-reason}/{@code error-class} headers
+ * @param probeStatusTopic where probe liveness transitions are published
+ * @param consumerGroup consumer group of the ingest instances (partitions are shared among them)
+ * @param maxPollRecords records fetched per poll: bounds what one instance holds in flight
+ * @param createTopics create missing topics on start (standalone and development)
+ * @param topicPartitions partitions for topics this service creates
+ */
+@ConfigurationProperties("scopeline.kafka")
+public record KafkaProperties(
+    @DefaultValue("localhost:9092") String bootstrapServers,
+    @DefaultValue("scope.reports") String reportsTopic,
+    @DefaultValue("scope.reports.dlq") String deadLetterTopic,
+    @DefaultValue("scope.probe-status") String probeStatusTopic,
+    @DefaultValue("scopeline-ingest") String consumerGroup,
+    @DefaultValue("500") int maxPollRecords,
+    @DefaultValue("false") boolean createTopics,
+    @DefaultValue("6") int topicPartitions) {}

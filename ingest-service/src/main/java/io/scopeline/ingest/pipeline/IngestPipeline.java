@@ -1,0 +1,195 @@
+package io.scopeline.ingest.pipeline;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.ingest.config.IngestProperties;
+import io.scopeline.ingest.config.KafkaProperties;
+import io.scopeline.ingest.store.StorageBootstrap;
+import io.scopeline.keys.Quanta;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.receiver.ReceiverPartition;
+
+/**
+ * The consuming side: reads {@code scope.reports}, decodes on a bounded parallel scheduler while
+ * keeping each partition's order, feeds each partition's {@link PartitionQuanta}, and commits the
+ * offsets those say are safe. reactor-kafka is used only here.
+ */
+public final class IngestPipeline implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
+  /** Decoded records buffered per partition ahead of the quantum merge. */
+  private static final int DECODE_PREFETCH = 32;
+
+  private final KafkaProperties kafka;
+  private final IngestProperties props;
+  private final RecordDecoder decoder;
+  private final SegmentWriter writer;
+  private final DeadLetters deadLetters;
+  private final ShortcutNotifier shortcuts;
+  private final StorageBootstrap storage;
+  private final Scheduler decodeScheduler;
+  private final Map<TopicPartition, PartitionQuanta> partitions = new ConcurrentHashMap<>();
+  private volatile KafkaReceiver<String, byte[]> receiver;
+  private volatile Disposable running;
+
+  public IngestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder, SegmentWriter writer,
+      DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage, Scheduler decodeScheduler,
+      MeterRegistry meters) {
+    this.kafka = kafka;
+    this.props = props;
+    this.decoder = decoder;
+    this.writer = writer;
+    this.deadLetters = deadLetters;
+    this.shortcuts = shortcuts;
+    this.storage = storage;
+    this.decodeScheduler = decodeScheduler;
+    Gauge.builder("scopeline.ingest.segments.open", partitions,
+        m -> m.values().stream().mapToInt(PartitionQuanta::openSegments).sum()).register(meters);
+    Gauge.builder("scopeline.ingest.segments.writing", partitions,
+        m -> m.values().stream().mapToInt(PartitionQuanta::persistingSegments).sum()).register(meters);
+  }
+
+  private ReceiverOptions<String, byte[]> options() {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.consumerGroup());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, kafka.maxPollRecords());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scopeline-ingest-" + ProcessHandle.current().pid());
+    return ReceiverOptions.<String, byte[]>create(p)
+        .withKeyDeserializer(new StringDeserializer())
+        .withValueDeserializer(new ByteArrayDeserializer())
+        // Offsets are committed by this class alone, and only where PartitionQuanta says it is safe.
+        .commitInterval(Duration.ZERO).commitBatchSize(0)
+        .subscription(List.of(kafka.reportsTopic()))
+        .addAssignListener(this::assigned)
+        .addRevokeListener(this::revoked);
+  }
+
+  private void assigned(java.util.Collection<ReceiverPartition> assigned) {
+    for (ReceiverPartition p : assigned) {
+      partitions.put(p.topicPartition(), newPartition(p.topicPartition()));
+    }
+    log.info("Assigned partitions {}", assigned.stream().map(ReceiverPartition::topicPartition).toList());
+  }
+
+  private void revoked(java.util.Collection<ReceiverPartition> revoked) {
+    for (ReceiverPartition p : revoked) {
+      PartitionQuanta q = partitions.remove(p.topicPartition());
+      if (q != null) {
+        q.revoke();
+      }
+    }
+    log.info("Revoked partitions {}", revoked.stream().map(ReceiverPartition::topicPartition).toList());
+  }
+
+  private PartitionQuanta newPartition(TopicPartition tp) {
+    return new PartitionQuanta(tp, Quanta.of(props.quantum()), props.grace().toNanos(),
+        props.maxPersistingPerPartition(), writer, deadLetters, shortcuts);
+  }
+
+  private PartitionQuanta partitionOf(Decoded d) {
+    return partitions.computeIfAbsent(d.topicPartition(), this::newPartition);
+  }
+
+  private Mono<Decoded> decode(ConsumerRecord<String, byte[]> record) {
+    return Mono.fromCallable(() -> decoder.decode(record)).subscribeOn(decodeScheduler);
+  }
+
+  @Override
+  public synchronized void start() {
+    if (running != null) {
+      return;
+    }
+    KafkaReceiver<String, byte[]> r = KafkaReceiver.create(options());
+    receiver = r;
+    int parallelism = props.effectiveDecodeParallelism();
+    Disposable pipeline = storage.ready()
+        .thenMany(r.receive()
+            .groupBy(rec -> rec.receiverOffset().topicPartition())
+            .flatMap(perPartition -> perPartition
+                .flatMapSequential(this::decode, parallelism, DECODE_PREFETCH)
+                .concatMap(d -> partitionOf(d).accept(d)), 4096))
+        .subscribe(null, e -> log.error("Ingest pipeline stopped: {}", e.toString(), e));
+    Disposable ticker = Flux.interval(props.grace())
+        .subscribe(t -> {
+          long now = System.currentTimeMillis() * 1_000_000L;
+          partitions.values().forEach(q -> q.closeIdle(now));
+        });
+    running = Disposables.composite(pipeline, ticker);
+    log.info("Ingest pipeline consuming {} as group {} ({} decode threads, quantum {}, grace {})",
+        kafka.reportsTopic(), kafka.consumerGroup(), parallelism, props.quantum(), props.grace());
+  }
+
+  /**
+   * Graceful stop: pause consumption, write every open segment, commit what is now durable, then
+   * close the consumer.
+   */
+  @Override
+  public synchronized void stop() {
+    if (running == null) {
+      return;
+    }
+    KafkaReceiver<String, byte[]> r = receiver;
+    try {
+      r.doOnConsumer(c -> {
+        c.pause(c.assignment());
+        return true;
+      }).block(Duration.ofSeconds(5));
+      Flux.fromIterable(partitions.values()).flatMap(PartitionQuanta::flush).then().block(Duration.ofSeconds(30));
+      Map<TopicPartition, Long> offsets = committableOffsets();
+      Flux.fromIterable(partitions.values()).flatMap(PartitionQuanta::commitNow).then().block(Duration.ofSeconds(10));
+      log.info("Ingest pipeline stopped after flushing and committing {}", offsets);
+    } catch (RuntimeException e) {
+      log.warn("Ingest pipeline stopped without a complete flush (records will be replayed): {}", e.toString());
+    } finally {
+      halt();
+    }
+  }
+
+  /** Stops at once, as a crash would: nothing is flushed or committed. For tests of recovery. */
+  public synchronized void kill() {
+    halt();
+  }
+
+  private void halt() {
+    Disposable d = running;
+    running = null;
+    receiver = null;
+    if (d != null) {
+      d.dispose();
+    }
+    partitions.clear();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running != null;
+  }
+
+  /** Partitions this instance currently holds, with their committable offsets (for tests and ops). */
+  public Map<TopicPartition, Long> committableOffsets() {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    partitions.forEach((tp, q) -> out.put(tp, q.committableOffset()));
+    return out;
+  }
+}

@@ -1,0 +1,250 @@
+package io.scopeline.ingest.pipeline;
+
+import io.scopeline.keys.Quanta;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.TopologyConflictException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.kafka.receiver.ReceiverOffset;
+import reactor.kafka.receiver.ReceiverRecord;
+
+/**
+ * The quanta of one Kafka partition and the offset that may safely be committed for it.
+ *
+ * <p>Records arrive in offset order. Each accepted report is merged into the open segment of its
+ * (tenant, quantum), cut by record time. A segment closes when the partition's record time passes
+ * its quantum's end plus the grace period, when wall-clock time does on an idle partition, and on
+ * flush (shutdown, revocation). Closed segments are written by the {@link SegmentWriter}.
+ *
+ * <p>The committable offset is the lowest first-offset of any segment not yet durable (open or
+ * being written), or the next offset to read when there is none: a crash can only cause a replay,
+ * and a replay recreates the same segments under the same keys.
+ */
+final class PartitionQuanta {
+  private static final Logger log = LoggerFactory.getLogger(PartitionQuanta.class);
+
+  private record Key(TenantId tenant, long quantumStart) {}
+
+  private final TopicPartition partition;
+  private final Quanta quanta;
+  private final long graceNanos;
+  private final int maxPersisting;
+  private final SegmentWriter writer;
+  private final DeadLetters deadLetters;
+  private final ShortcutNotifier shortcuts;
+  /** Consumed records' offset handles, until their offset is committed. */
+  private final TreeMap<Long, ReceiverOffset> uncommitted = new TreeMap<>();
+
+  private final Map<Key, Segment> open = new HashMap<>();
+  private final List<Segment> persisting = new ArrayList<>();
+  /** First offsets of segments not yet durable. */
+  private final TreeSet<Long> held = new TreeSet<>();
+  private final Deque<Sinks.Empty<Void>> waiting = new ArrayDeque<>();
+  private final List<Sinks.Empty<Void>> drained = new ArrayList<>();
+  private long nextOffset = -1;
+  private long committed = -1;
+  private long watermarkNanos = Long.MIN_VALUE;
+  private long lastRecordWallNanos;
+  private boolean revoked;
+
+  PartitionQuanta(TopicPartition partition, Quanta quanta, long graceNanos, int maxPersisting, SegmentWriter writer,
+      DeadLetters deadLetters, ShortcutNotifier shortcuts) {
+    this.partition = partition;
+    this.quanta = quanta;
+    this.graceNanos = graceNanos;
+    this.maxPersisting = maxPersisting;
+    this.writer = writer;
+    this.deadLetters = deadLetters;
+    this.shortcuts = shortcuts;
+  }
+
+  /**
+   * Takes the next record of the partition. The returned Mono completes when the pipeline may go
+   * on: at once normally, later when too many segments are being written (backpressure).
+   */
+  Mono<Void> accept(Decoded decoded) {
+    if (decoded.record() instanceof ReceiverRecord<String, byte[]> rr) {
+      synchronized (this) {
+        uncommitted.put(rr.offset(), rr.receiverOffset());
+      }
+    }
+    if (decoded instanceof Decoded.Rejected rejected) {
+      return deadLetters.send(rejected).then(Mono.fromRunnable(() -> advancePast(rejected.offset())));
+    }
+    Decoded.Accepted d = (Decoded.Accepted) decoded;
+    synchronized (this) {
+      long start = quanta.startOf(d.timestampNanos());
+      Key key = new Key(d.tenant(), start);
+      Segment segment = open.get(key);
+      boolean fresh = segment == null;
+      if (fresh) {
+        segment = new Segment(d.tenant(), start, start + quanta.lengthNanos(), partition.partition(), d.offset());
+      }
+      try {
+        segment.add(d.report());
+      } catch (TopologyConflictException e) {
+        return deadLetters.send(new Decoded.Rejected(d.record(), "topology-conflict",
+            "report conflicts with earlier reports of its quantum: " + e.getMessage()))
+            .then(Mono.fromRunnable(() -> advancePast(d.offset())));
+      }
+      if (fresh) {
+        open.put(key, segment);
+        held.add(d.offset());
+      }
+      nextOffset = d.offset() + 1;
+      lastRecordWallNanos = System.nanoTime();
+      if (d.timestampNanos() > watermarkNanos) {
+        watermarkNanos = d.timestampNanos();
+        closeWhere(watermarkNanos);
+      }
+      maybeCommit();
+    }
+    Mono<Void> announce = d.report().shortcut() ? shortcuts.announce(d) : Mono.empty();
+    announce.subscribe();
+    return backpressure();
+  }
+
+  private synchronized void advancePast(long offset) {
+    nextOffset = Math.max(nextOffset, offset + 1);
+    maybeCommit();
+  }
+
+  /** Closes segments whose quantum ended more than the grace period before {@code nowNanos}. */
+  private void closeWhere(long nowNanos) {
+    List<Segment> due = new ArrayList<>();
+    for (Segment s : open.values()) {
+      if (s.quantumEnd() + graceNanos <= nowNanos) {
+        due.add(s);
+      }
+    }
+    due.forEach(this::close);
+  }
+
+  private void close(Segment s) {
+    open.remove(new Key(s.tenant(), s.quantumStart()));
+    persisting.add(s);
+    writer.write(s).subscribe(null, e -> log.error("segment {} was not persisted: {}", s, e.toString()),
+        () -> persisted(s));
+  }
+
+  private synchronized void persisted(Segment s) {
+    persisting.remove(s);
+    held.remove(s.firstOffset());
+    maybeCommit();
+    while (persisting.size() < maxPersisting && !waiting.isEmpty()) {
+      waiting.poll().tryEmitEmpty();
+    }
+    if (persisting.isEmpty()) {
+      drained.forEach(Sinks.Empty::tryEmitEmpty);
+      drained.clear();
+    }
+  }
+
+  private synchronized Mono<Void> backpressure() {
+    if (persisting.size() < maxPersisting || revoked) {
+      return Mono.empty();
+    }
+    Sinks.Empty<Void> gate = Sinks.empty();
+    waiting.add(gate);
+    return gate.asMono();
+  }
+
+  private void maybeCommit() {
+    if (revoked || nextOffset < 0) {
+      return;
+    }
+    long safe = held.isEmpty() ? nextOffset : Math.min(held.first(), nextOffset);
+    if (safe > committed) {
+      committed = safe;
+      commitBelow(safe).subscribe(null, e -> log.debug("Commit of {} below {} failed (a later commit or a replay"
+          + " covers it): {}", partition, safe, e.toString()));
+    }
+  }
+
+  /**
+   * Commits offset {@code safe} by acknowledging the record just below it. Acknowledgements only
+   * ever move forward, so the consumer never commits past a record that is not durable.
+   */
+  private Mono<Void> commitBelow(long safe) {
+    Map.Entry<Long, ReceiverOffset> last = uncommitted.floorEntry(safe - 1);
+    if (last == null) {
+      return Mono.empty();
+    }
+    uncommitted.headMap(safe, false).clear();
+    return last.getValue().commit();
+  }
+
+  /** Commits everything that is durable now and completes when Kafka has the commit. */
+  synchronized Mono<Void> commitNow() {
+    long safe = committableOffset();
+    if (safe < 0) {
+      return Mono.empty();
+    }
+    Map.Entry<Long, ReceiverOffset> last = uncommitted.floorEntry(safe - 1);
+    committed = Math.max(committed, safe);
+    if (last != null) {
+      uncommitted.headMap(safe, false).clear();
+      return last.getValue().commit();
+    }
+    return Mono.empty();
+  }
+
+  /** Closes segments of an idle partition once wall-clock time has passed their end plus grace. */
+  synchronized void closeIdle(long wallEpochNanos) {
+    if (!open.isEmpty() && System.nanoTime() - lastRecordWallNanos > graceNanos) {
+      closeWhere(wallEpochNanos);
+    }
+  }
+
+  /** Closes every open segment; completes when nothing of this partition is left unwritten. */
+  Mono<Void> flush() {
+    synchronized (this) {
+      new ArrayList<>(open.values()).forEach(this::close);
+      if (persisting.isEmpty()) {
+        return Mono.empty();
+      }
+      Sinks.Empty<Void> gate = Sinks.empty();
+      drained.add(gate);
+      return gate.asMono();
+    }
+  }
+
+  /** The partition went to another consumer: stop committing; segments still open are flushed. */
+  synchronized void revoke() {
+    revoked = true;
+    new ArrayList<>(open.values()).forEach(this::close);
+    waiting.forEach(Sinks.Empty::tryEmitEmpty);
+    waiting.clear();
+  }
+
+  /** The offset that is safe to commit now, or -1 when nothing has been read. */
+  synchronized long committableOffset() {
+    if (nextOffset < 0) {
+      return -1;
+    }
+    return held.isEmpty() ? nextOffset : Math.min(held.first(), nextOffset);
+  }
+
+  synchronized int openSegments() {
+    return open.size();
+  }
+
+  synchronized int persistingSegments() {
+    return persisting.size();
+  }
+
+  TopicPartition partition() {
+    return partition;
+  }
+}

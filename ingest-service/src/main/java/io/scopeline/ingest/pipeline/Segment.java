@@ -1,0 +1,72 @@
+package io.scopeline.ingest.pipeline;
+
+import io.scopeline.keys.StorageKeys;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Report;
+
+/**
+ * The reports of one tenant in one quantum from one partition, merged as they arrive (an
+ * accumulator, not a list). Identified by its first record's offset, which makes its storage keys
+ * repeatable on replay. Mutated only by its partition's {@link PartitionQuanta}, under its lock.
+ */
+final class Segment {
+  private final TenantId tenant;
+  private final long quantumStart;
+  private final long quantumEnd;
+  private final int partition;
+  private final long firstOffset;
+  private Report merged = Report.EMPTY;
+  private int reports;
+
+  Segment(TenantId tenant, long quantumStart, long quantumEnd, int partition, long firstOffset) {
+    this.tenant = tenant;
+    this.quantumStart = quantumStart;
+    this.quantumEnd = quantumEnd;
+    this.partition = partition;
+    this.firstOffset = firstOffset;
+  }
+
+  /** Merges a report in; a topology conflict leaves the segment unchanged and is rethrown. */
+  void add(Report report) {
+    merged = merged.merge(report);
+    reports++;
+  }
+
+  TenantId tenant() {
+    return tenant;
+  }
+
+  long quantumStart() {
+    return quantumStart;
+  }
+
+  long quantumEnd() {
+    return quantumEnd;
+  }
+
+  int partition() {
+    return partition;
+  }
+
+  long firstOffset() {
+    return firstOffset;
+  }
+
+  int reportCount() {
+    return reports;
+  }
+
+  String objectKey() {
+    return StorageKeys.objectKey(tenant, quantumStart, partition, firstOffset);
+  }
+
+  /** The merged report as persisted: its ID is the object key, so it is the same on every replay. */
+  Report report() {
+    return merged.withId(objectKey()).withShortcut(false);
+  }
+
+  @Override
+  public String toString() {
+    return "Segment{" + objectKey() + ", tenant=" + tenant + ", reports=" + reports + "}";
+  }
+}

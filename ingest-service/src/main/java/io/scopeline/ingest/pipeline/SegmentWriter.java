@@ -1,0 +1,73 @@
+package io.scopeline.ingest.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.ingest.config.IngestProperties;
+import io.scopeline.ingest.store.HotCopies;
+import io.scopeline.ingest.store.ObjectStore;
+import io.scopeline.ingest.store.ReportIndex;
+import io.scopeline.keys.StorageKeys;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
+
+/**
+ * Persists a closed segment in the order that keeps it safe: S3 object first, then the Redis hot
+ * copy (best effort), then the DynamoDB index row — fetchable before it is discoverable. The
+ * returned Mono completes only when the object and the index row are durable.
+ */
+public final class SegmentWriter {
+  private static final Logger log = LoggerFactory.getLogger(SegmentWriter.class);
+
+  private final ObjectStore objects;
+  private final HotCopies hot;
+  private final ReportIndex index;
+  private final Scheduler cpu;
+  private final IngestProperties props;
+  private final Timer persistTimer;
+  private final Counter segments;
+  private final Counter reports;
+  private final Counter bytes;
+
+  public SegmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler cpu, IngestProperties props,
+      MeterRegistry meters) {
+    this.objects = objects;
+    this.hot = hot;
+    this.index = index;
+    this.cpu = cpu;
+    this.props = props;
+    this.persistTimer = Timer.builder("scopeline.ingest.persist").description("segment close to durably indexed")
+        .register(meters);
+    this.segments = meters.counter("scopeline.ingest.segments.persisted");
+    this.reports = meters.counter("scopeline.ingest.reports.persisted");
+    this.bytes = meters.counter("scopeline.ingest.bytes.persisted");
+  }
+
+  Mono<Void> write(Segment segment) {
+    String key = segment.objectKey();
+    long t0 = System.nanoTime();
+    return Mono.fromCallable(() -> ReportCodec.encode(segment.report(), ReportFormat.MSGPACK_GZIP))
+        .subscribeOn(cpu)
+        .flatMap(encoded -> objects.put(key, encoded)
+            .then(hot.put(StorageKeys.hotCopyKey(segment.tenant(), key), encoded, props.hotCopyTtl()))
+            .then(index.put(StorageKeys.indexHashKey(segment.tenant(), segment.quantumStart()),
+                StorageKeys.indexRangeKey(segment.quantumStart(), segment.partition(), segment.firstOffset()), key))
+            .doOnSuccess(v -> bytes.increment(encoded.length)))
+        // Anything not retried below (an access or configuration error) is retried slowly here:
+        // the segment stays held, its offsets uncommitted, until an operator fixes the cause.
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+            .doBeforeRetry(s -> log.error("Persisting {} failed, will retry: {}", key, s.failure().toString())))
+        .doOnSuccess(v -> {
+          persistTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+          segments.increment();
+          reports.increment(segment.reportCount());
+        });
+  }
+}

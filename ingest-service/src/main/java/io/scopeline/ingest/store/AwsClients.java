@@ -1,0 +1,49 @@
+package io.scopeline.ingest.store;
+
+import io.scopeline.ingest.config.StorageProperties;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** Builds the async S3 and DynamoDB clients from {@link StorageProperties}. */
+public final class AwsClients {
+  private AwsClients() {}
+
+  static AwsCredentialsProvider credentials(StorageProperties props) {
+    if (props.accessKey() != null && !props.accessKey().isBlank()) {
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create(props.accessKey(), props.secretKey()));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  public static S3AsyncClient s3(StorageProperties props) {
+    var b = S3AsyncClient.builder().region(Region.of(props.region())).credentialsProvider(credentials(props))
+        .forcePathStyle(props.s3().pathStyle())
+        // Checksums only where S3 requires them: S3-compatible servers vary in trailer support.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)));
+    if (props.s3().endpoint() != null && !props.s3().endpoint().isBlank()) {
+      b.endpointOverride(URI.create(props.s3().endpoint()));
+    }
+    return b.build();
+  }
+
+  public static DynamoDbAsyncClient dynamo(StorageProperties props) {
+    var b = DynamoDbAsyncClient.builder().region(Region.of(props.region())).credentialsProvider(credentials(props))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)));
+    if (props.dynamodb().endpoint() != null && !props.dynamodb().endpoint().isBlank()) {
+      b.endpointOverride(URI.create(props.dynamodb().endpoint()));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,105 @@
+package io.scopeline.ingest.store;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.ingest.config.IngestProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The DynamoDB index of quantum objects: {@code hour} (S) = {@code <tenant>-<hour>}, {@code ts}
+ * (N) = segment range key, {@code report} (S) = object key. Rows from all partitions are gathered
+ * for a few milliseconds and written with BatchWriteItem (up to 25 rows); unprocessed rows and
+ * failed batches are retried with backoff until they succeed.
+ */
+public class ReportIndex implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReportIndex.class);
+  private static final int MAX_BATCH = 25;
+
+  /** One row to write and the sink that hears when it is durable. */
+  private record Pending(String hashKey, String rangeKey, String objectKey, Sinks.Empty<Void> done) {}
+
+  private final DynamoDbAsyncClient dynamo;
+  private final String table;
+  private final IngestProperties props;
+  private final Sinks.Many<Pending> queue = Sinks.many().unicast().onBackpressureBuffer();
+  private final Counter retries;
+  private final Counter rows;
+  private final Disposable writer;
+
+  public ReportIndex(DynamoDbAsyncClient dynamo, String table, IngestProperties props, MeterRegistry meters) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.props = props;
+    this.retries = Counter.builder("scopeline.ingest.store.retries").tag("store", "dynamodb").register(meters);
+    this.rows = Counter.builder("scopeline.ingest.index.rows").description("index rows written").register(meters);
+    this.writer = queue.asFlux().bufferTimeout(MAX_BATCH, Duration.ofMillis(10))
+        .concatMap(this::writeBatch, 1)
+        .subscribe(null, e -> log.error("index writer stopped: {}", e.toString(), e));
+  }
+
+  /** Completes once the row is durably in the index. */
+  public Mono<Void> put(String hashKey, String rangeKey, String objectKey) {
+    return Mono.defer(() -> {
+      Sinks.Empty<Void> done = Sinks.empty();
+      Sinks.EmitResult r = queue.tryEmitNext(new Pending(hashKey, rangeKey, objectKey, done));
+      if (r.isFailure()) {
+        return Mono.error(new IllegalStateException("index writer is not accepting rows: " + r));
+      }
+      return done.asMono();
+    });
+  }
+
+  private Mono<Void> writeBatch(List<Pending> batch) {
+    List<WriteRequest> requests = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
+          "hour", AttributeValue.fromS(p.hashKey()),
+          "ts", AttributeValue.fromN(p.rangeKey()),
+          "report", AttributeValue.fromS(p.objectKey()))).build()).build());
+    }
+    return writeUntilDone(requests)
+        .doOnSuccess(v -> {
+          rows.increment(batch.size());
+          batch.forEach(p -> p.done().tryEmitEmpty());
+        })
+        .onErrorResume(e -> {
+          // Not retryable (e.g. the table is missing): fail these rows' persists, keep the writer alive.
+          batch.forEach(p -> p.done().tryEmitError(e));
+          return Mono.empty();
+        });
+  }
+
+  private Mono<Void> writeUntilDone(List<WriteRequest> requests) {
+    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, requests)))))
+        .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
+        .flatMap((BatchWriteItemResponse r) -> {
+          List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
+          if (left.isEmpty()) {
+            return Mono.<Void>empty();
+          }
+          retries.increment();
+          return Mono.delay(props.retryInitialBackoff()).then(writeUntilDone(left));
+        });
+  }
+
+  @Override
+  public void close() {
+    queue.tryEmitComplete();
+    writer.dispose();
+  }
+
+}

@@ -1,0 +1,40 @@
+package io.scopeline.ingest.store;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
+
+/**
+ * Capped exponential backoff with jitter for durable writes. Throttling, 5xx and connection
+ * failures are retried without limit: while a store is down, persistence waits, which holds back
+ * offset commits and, through the per-partition bound, stops consumption. Client errors (4xx
+ * other than throttling) are not retried: they are bugs or misconfiguration and must surface.
+ */
+public final class WriteRetry {
+  private WriteRetry() {}
+
+  public static RetryBackoffSpec forever(Duration initial, Duration max, Runnable onRetry) {
+    return Retry.backoff(Long.MAX_VALUE, initial).maxBackoff(max).jitter(0.5).filter(WriteRetry::isRetryable)
+        .doBeforeRetry(s -> onRetry.run());
+  }
+
+  /** True for throttling, server errors and transport failures. */
+  public static boolean isRetryable(Throwable t) {
+    Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (e instanceof SdkServiceException s) {
+      return s.isThrottlingException() || s.statusCode() >= 500 || s.statusCode() == 429
+          || "ProvisionedThroughputExceededException".equals(errorCode(s)) || "SlowDown".equals(errorCode(s));
+    }
+    return e instanceof SdkClientException || e instanceof java.io.IOException;
+  }
+
+  private static String errorCode(SdkServiceException s) {
+    if (s instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a && a.awsErrorDetails() != null) {
+      return a.awsErrorDetails().errorCode();
+    }
+    return "";
+  }
+}

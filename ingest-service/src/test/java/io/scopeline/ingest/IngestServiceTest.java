@@ -1,0 +1,289 @@
+package io.scopeline.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.ingest.config.KafkaProperties;
+import io.scopeline.ingest.config.StorageProperties;
+import io.scopeline.ingest.pipeline.IngestPipeline;
+import io.scopeline.keys.StorageKeys;
+import io.scopeline.keys.TenantId;
+import io.scopeline.testsupport.SharedInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * The ingest service against real Kafka, S3, DynamoDB and Redis: what goes in through the bridge
+ * or Kafka comes out merged in S3, indexed in DynamoDB and hot in Redis; bad input goes to the
+ * dead-letter topic; a crash loses nothing; a Redis outage does not stop persistence.
+ */
+@ExtendWith(SharedInfrastructure.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "scopeline.kafka.create-topics=true",
+    "scopeline.kafka.topic-partitions=2",
+    "scopeline.storage.create-resources=true",
+    "scopeline.ingest.quantum=1s",
+    "scopeline.ingest.grace=200ms",
+    "scopeline.ingest.max-report-bytes=1MB",
+    "scopeline.bridge.probe-tokens.secret-token=token-tenant",
+    "management.server.port=-1"})
+class IngestServiceTest {
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    SharedInfrastructure.get().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  @Value("${local.server.port}")
+  int port;
+  @Autowired
+  S3AsyncClient s3;
+  @Autowired
+  DynamoDbAsyncClient dynamo;
+  @Autowired
+  StorageProperties storage;
+  @Autowired
+  KafkaProperties kafka;
+  @Autowired
+  IngestPipeline pipeline;
+  @Autowired
+  MeterRegistry meters;
+
+  WebTestClient http;
+  StoredReports stored;
+
+  @BeforeEach
+  void setUp() {
+    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
+        .build();
+    stored = new StoredReports(s3, dynamo, storage.s3().bucket(), storage.dynamodb().table());
+    if (!pipeline.isRunning()) {
+      pipeline.start();
+    }
+  }
+
+  private static long now() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
+  private WebTestClient.ResponseSpec post(String tenant, byte[] body, String contentType) {
+    var req = http.post().uri("/api/report").header("Content-Encoding", "gzip").header(WireHeaders.PROBE_ID, "p1");
+    if (tenant != null) {
+      req = req.header(WireHeaders.ORG_ID, tenant);
+    }
+    return req.contentType(MediaType.parseMediaType(contentType)).bodyValue(body).exchange();
+  }
+
+  @Test
+  void reportsPostedLikeAScopeProbeArePersistedMergedIndexedAndHot() {
+    TenantId tenant = TenantId.of("bridge-tenant");
+    long t = now();
+    post(tenant.value(), TestReports.gzipMsgpack(TestReports.host("alpha", t)), "application/msgpack")
+        .expectStatus().isOk();
+    post(tenant.value(), TestReports.gzipMsgpack(TestReports.host("beta", t)), "application/msgpack")
+        .expectStatus().isOk();
+
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(stored.hostIds(tenant)).contains("alpha;<host>", "beta;<host>"));
+    String key = stored.objectKeys(tenant).get(0);
+    assertThat(key).matches("[0-9a-f]{32}/\\d+-\\d+-\\d+");
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri())) {
+      try (var c = redis.connect()) {
+        assertThat(c.sync().exists(StorageKeys.hotCopyKey(tenant, key))).isEqualTo(1L);
+      }
+    }
+  }
+
+  @Test
+  void probeTokenSelectsTheTenant() {
+    long t = now();
+    http.post().uri("/api/report").header("Authorization", "Scope-Probe token=secret-token")
+        .header("Content-Encoding", "gzip").contentType(MediaType.parseMediaType("application/msgpack"))
+        .bodyValue(TestReports.gzipMsgpack(TestReports.host("gamma", t))).exchange().expectStatus().isOk();
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(stored.hostIds(TenantId.of("token-tenant"))).contains("gamma;<host>"));
+  }
+
+  @Test
+  void bridgeRejectsBadRequestsWithAReason() {
+    byte[] good = TestReports.gzipMsgpack(TestReports.host("delta", now()));
+    post(null, good, "application/msgpack").expectStatus().isUnauthorized()
+        .expectBody(String.class).value(b -> assertThat(b).contains("X-Scope-OrgID"));
+    post("t", good, "text/plain").expectStatus().isBadRequest()
+        .expectBody(String.class).value(b -> assertThat(b).contains("Unsupported Content-Type"));
+    post("t", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}, "application/msgpack").expectStatus().isBadRequest()
+        .expectBody(String.class).value(b -> assertThat(b).contains("gzip"));
+    post("bad tenant!", good, "application/msgpack").expectStatus().isUnauthorized();
+    http.post().uri("/api/report").header("Authorization", "Scope-Probe token=nope").header("Content-Encoding", "gzip")
+        .contentType(MediaType.parseMediaType("application/msgpack")).bodyValue(good).exchange()
+        .expectStatus().isUnauthorized().expectBody(String.class).value(b -> assertThat(b).contains("unknown probe token"));
+    post("t", new byte[(1 << 20) + 10], "application/msgpack").expectStatus().isEqualTo(413);
+  }
+
+  @Test
+  void apiAnswersLikeScopesApp() {
+    http.get().uri("/api").exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$.id").isNotEmpty().jsonPath("$.version").isNotEmpty().jsonPath("$.hostname").isNotEmpty()
+        .jsonPath("$.capabilities.historic_reports").isEqualTo(true);
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("acks", "all");
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static ProducerRecord<String, byte[]> record(String topic, String tenant, byte[] value, String contentType) {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, tenant, value);
+    if (tenant != null) {
+      r.headers().add(WireHeaders.ORG_ID, tenant.getBytes(StandardCharsets.UTF_8));
+    }
+    if (contentType != null) {
+      r.headers().add(WireHeaders.CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
+    }
+    return r;
+  }
+
+  @Test
+  void badRecordsGoToTheDeadLetterTopicWithTheReasonAndThePartitionKeepsMoving() throws Exception {
+    String tenant = "dlq-tenant";
+    String marker = "dlq-" + System.nanoTime();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      producer.send(record(kafka.reportsTopic(), tenant, ("junk " + marker).getBytes(StandardCharsets.UTF_8),
+          "application/json")).get();
+      ProducerRecord<String, byte[]> noTenant = record(kafka.reportsTopic(), null,
+          TestReports.gzipMsgpack(TestReports.host(marker, now())), "application/msgpack");
+      producer.send(noTenant).get();
+      producer.send(record(kafka.reportsTopic(), tenant, TestReports.gzipMsgpack(TestReports.host("after-junk", now())),
+          "application/msgpack")).get();
+    }
+    List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+    Properties cp = new Properties();
+    cp.put("bootstrap.servers", kafka.bootstrapServers());
+    cp.put("group.id", "dlq-reader-" + marker);
+    cp.put("auto.offset.reset", "earliest");
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(kafka.deadLetterTopic()));
+      await().atMost(30, TimeUnit.SECONDS).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          String reason = new String(r.headers().lastHeader(WireHeaders.ERROR_REASON).value(), StandardCharsets.UTF_8);
+          boolean ours = new String(r.value(), StandardCharsets.ISO_8859_1).contains(marker) || r.key() == null;
+          if (ours && !reason.isEmpty()) {
+            dead.add(r);
+          }
+        });
+        return dead.stream().map(r -> header(r, WireHeaders.ERROR_CLASS)).toList()
+            .containsAll(List.of("malformed", "missing-tenant"));
+      });
+    }
+    ConsumerRecord<String, byte[]> junk = dead.stream().filter(r -> header(r, WireHeaders.ERROR_CLASS).equals("malformed"))
+        .findFirst().orElseThrow();
+    assertThat(new String(junk.value(), StandardCharsets.UTF_8)).isEqualTo("junk " + marker);
+    assertThat(header(junk, WireHeaders.ERROR_REASON)).contains("JSON");
+    assertThat(header(junk, WireHeaders.ORG_ID)).isEqualTo(tenant);
+    assertThat(header(junk, WireHeaders.ORIGINAL_TOPIC)).isEqualTo(kafka.reportsTopic());
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(stored.hostIds(TenantId.of(tenant))).contains("after-junk;<host>"));
+    assertThat(meters.counter("scopeline.ingest.dlq.records", "reason", "malformed").count()).isPositive();
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> committed() throws Exception {
+    try (Admin admin = SharedInfrastructure.get().kafka().admin()) {
+      return admin.listConsumerGroupOffsets(kafka.consumerGroup()).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aCrashMidStreamLosesNothingAndCommitsCatchUp() throws Exception {
+    TenantId tenant = TenantId.of("crash-tenant");
+    List<String> expected = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (int i = 0; i < 20; i++) {
+        String host = "crash-" + i;
+        expected.add(host + ";<host>");
+        producer.send(record(kafka.reportsTopic(), tenant.value(), TestReports.gzipMsgpack(TestReports.host(host, now())),
+            "application/msgpack"));
+        if (i == 9) {
+          producer.flush();
+          // Kill the consumer with segments open: nothing is flushed, nothing beyond them committed.
+          pipeline.kill();
+          assertThat(pipeline.isRunning()).isFalse();
+        }
+        Thread.sleep(50);
+      }
+      producer.flush();
+    }
+    pipeline.start();
+    await().atMost(60, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(stored.hostIds(tenant)).containsAll(expected));
+    try (Admin admin = SharedInfrastructure.get().kafka().admin()) {
+      var ends = admin.listOffsets(Map.of(new TopicPartition(kafka.reportsTopic(), 0),
+          org.apache.kafka.clients.admin.OffsetSpec.latest(), new TopicPartition(kafka.reportsTopic(), 1),
+          org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get(10, TimeUnit.SECONDS);
+      await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+        var committed = committed();
+        assertThat(ends.values()).anySatisfy(end -> assertThat(end.offset()).isPositive());
+        ends.forEach((tp, end) -> {
+          if (end.offset() > 0) {
+            assertThat(committed.get(tp)).as("committed %s", tp).isNotNull()
+                .extracting(OffsetAndMetadata::offset).isEqualTo(end.offset());
+          }
+        });
+      });
+    }
+  }
+
+  @Test
+  void aRedisOutageIsCountedAndDoesNotStopPersistence() {
+    TenantId tenant = TenantId.of("no-redis-tenant");
+    double failuresBefore = meters.counter("scopeline.ingest.redis.failures").count();
+    var redis = SharedInfrastructure.get().redis();
+    redis.stop();
+    try {
+      post(tenant.value(), TestReports.gzipMsgpack(TestReports.host("without-redis", now())), "application/msgpack")
+          .expectStatus().isOk();
+      await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+          assertThat(stored.hostIds(tenant)).contains("without-redis;<host>"));
+      assertThat(meters.counter("scopeline.ingest.redis.failures").count()).isGreaterThan(failuresBefore);
+    } finally {
+      redis.restart();
+    }
+  }
+}
