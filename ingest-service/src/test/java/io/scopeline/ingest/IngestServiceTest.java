@@ -57,6 +57,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
     "scopeline.ingest.grace=200ms",
     "scopeline.ingest.max-report-bytes=1MB",
     "scopeline.bridge.probe-tokens.secret-token=token-tenant",
+    "scopeline.liveness.min-silence=1s",
+    "scopeline.liveness.check-interval=200ms",
     "management.server.port=-1"})
 class IngestServiceTest {
   @DynamicPropertySource
@@ -266,6 +268,40 @@ class IngestServiceTest {
                 .extracting(OffsetAndMetadata::offset).isEqualTo(end.offset());
           }
         });
+      });
+    }
+  }
+
+  @Test
+  void aProbeThatStopsReportingTurnsNodataInTheStatusTableAndOnTheStatusTopic() throws Exception {
+    TenantId tenant = TenantId.of("liveness-tenant");
+    String probe = "probe-" + System.nanoTime();
+    http.post().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).header(WireHeaders.PROBE_ID, probe)
+        .header("Content-Encoding", "gzip").contentType(MediaType.parseMediaType("application/msgpack"))
+        .bodyValue(TestReports.gzipMsgpack(TestReports.host("quiet", now(), 200_000_000L))).exchange()
+        .expectStatus().isOk();
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri()); var c = redis.connect()) {
+      String key = StorageKeys.probeStatusKey(tenant);
+      await().atMost(20, TimeUnit.SECONDS).untilAsserted(() ->
+          assertThat(c.sync().hget(key, probe)).contains("\"status\":\"ok\""));
+      await().atMost(20, TimeUnit.SECONDS).untilAsserted(() ->
+          assertThat(c.sync().hget(key, probe)).contains("\"status\":\"nodata\""));
+    }
+    Properties cp = new Properties();
+    cp.put("bootstrap.servers", kafka.bootstrapServers());
+    cp.put("group.id", "status-reader-" + probe);
+    cp.put("auto.offset.reset", "earliest");
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(kafka.probeStatusTopic()));
+      await().atMost(20, TimeUnit.SECONDS).until(() -> {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          String json = new String(r.value(), StandardCharsets.UTF_8);
+          if (json.contains(probe) && json.contains("nodata")) {
+            return true;
+          }
+        }
+        return false;
       });
     }
   }

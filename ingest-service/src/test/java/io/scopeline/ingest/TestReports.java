@@ -11,10 +11,14 @@ final class TestReports {
   private TestReports() {}
 
   static Report host(String host, long tsNanos) {
+    return host(host, tsNanos, 3_000_000_000L);
+  }
+
+  static Report host(String host, long tsNanos, long windowNanos) {
     String id = host + ";<host>";
     Node node = Node.of(id, "host").withLatest("host_name", tsNanos, host).withLatest("os", tsNanos, "linux");
     Node proc = Node.of(host + ";42", "process").withLatest("pid", tsNanos, "42").withLatest("name", tsNanos, "nginx");
-    return Report.builder().id(host + "-" + tsNanos).ts(tsNanos).windowNanos(3_000_000_000L)
+    return Report.builder().id(host + "-" + tsNanos).ts(tsNanos).windowNanos(windowNanos)
         .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(node))
         .topology(TopologyType.PROCESS, TopologyType.PROCESS.defaultTopology().withNode(proc)).build();
   }

@@ -3,6 +3,8 @@ package io.scopeline.ingest.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.ingest.bridge.ReportBridge;
 import io.scopeline.ingest.bridge.TenantResolver;
+import io.scopeline.ingest.liveness.LivenessMonitor;
+import io.scopeline.ingest.liveness.ProbeLiveness;
 import io.scopeline.ingest.pipeline.DeadLetters;
 import io.scopeline.ingest.pipeline.IngestPipeline;
 import io.scopeline.ingest.pipeline.RecordDecoder;
@@ -116,8 +118,20 @@ public class IngestConfiguration {
   @Bean
   IngestPipeline ingestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder,
       SegmentWriter writer, DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage,
-      Scheduler decodeScheduler, MeterRegistry meters, TopicSetup topics) {
-    return new IngestPipeline(kafka, props, decoder, writer, deadLetters, shortcuts, storage, decodeScheduler, meters);
+      LivenessMonitor liveness, Scheduler decodeScheduler, MeterRegistry meters, TopicSetup topics) {
+    return new IngestPipeline(kafka, props, decoder, writer, deadLetters, shortcuts, storage, liveness,
+        decodeScheduler, meters);
+  }
+
+  @Bean
+  ProbeLiveness probeLiveness(LivenessProperties liveness) {
+    return new ProbeLiveness(liveness, System::currentTimeMillis);
+  }
+
+  @Bean
+  LivenessMonitor livenessMonitor(ProbeLiveness liveness, LivenessProperties props, KafkaSender<String, byte[]> sender,
+      KafkaProperties kafka, HotCopies hot, MeterRegistry meters) {
+    return new LivenessMonitor(liveness, props, sender, kafka, hot, meters);
   }
 
   @Bean

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.ingest.config.IngestProperties;
 import io.scopeline.ingest.config.KafkaProperties;
+import io.scopeline.ingest.liveness.LivenessMonitor;
 import io.scopeline.ingest.store.StorageBootstrap;
 import io.scopeline.keys.Quanta;
 import java.time.Duration;
@@ -45,14 +46,15 @@ public final class IngestPipeline implements SmartLifecycle {
   private final DeadLetters deadLetters;
   private final ShortcutNotifier shortcuts;
   private final StorageBootstrap storage;
+  private final LivenessMonitor liveness;
   private final Scheduler decodeScheduler;
   private final Map<TopicPartition, PartitionQuanta> partitions = new ConcurrentHashMap<>();
   private volatile KafkaReceiver<String, byte[]> receiver;
   private volatile Disposable running;
 
   public IngestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder, SegmentWriter writer,
-      DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage, Scheduler decodeScheduler,
-      MeterRegistry meters) {
+      DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage, LivenessMonitor liveness,
+      Scheduler decodeScheduler, MeterRegistry meters) {
     this.kafka = kafka;
     this.props = props;
     this.decoder = decoder;
@@ -60,6 +62,7 @@ public final class IngestPipeline implements SmartLifecycle {
     this.deadLetters = deadLetters;
     this.shortcuts = shortcuts;
     this.storage = storage;
+    this.liveness = liveness;
     this.decodeScheduler = decodeScheduler;
     Gauge.builder("scopeline.ingest.segments.open", partitions,
         m -> m.values().stream().mapToInt(PartitionQuanta::openSegments).sum()).register(meters);
@@ -128,7 +131,12 @@ public final class IngestPipeline implements SmartLifecycle {
             .groupBy(rec -> rec.receiverOffset().topicPartition())
             .flatMap(perPartition -> perPartition
                 .flatMapSequential(this::decode, parallelism, DECODE_PREFETCH)
-                .concatMap(d -> partitionOf(d).accept(d)), 4096))
+                .concatMap(d -> {
+                  if (d instanceof Decoded.Accepted a) {
+                    liveness.reportSeen(a.tenant().value(), a.probeId(), a.report().windowNanos());
+                  }
+                  return partitionOf(d).accept(d);
+                }), 4096))
         .subscribe(null, e -> log.error("Ingest pipeline stopped: {}", e.toString(), e));
     Disposable ticker = Flux.interval(props.grace())
         .subscribe(t -> {

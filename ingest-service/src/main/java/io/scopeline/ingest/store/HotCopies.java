@@ -71,6 +71,11 @@ public class HotCopies implements AutoCloseable {
     return guarded(connection().flatMap(c -> c.reactive().psetex(key, ttl.toMillis(), bytes)), "SET " + key);
   }
 
+  /** Sets one field of a hash; never fails. */
+  public Mono<Void> hset(String key, String field, byte[] value) {
+    return guarded(connection().flatMap(c -> c.reactive().hset(key, field, value)), "HSET " + key);
+  }
+
   /** Publishes {@code message} on {@code channel}; never fails. */
   public Mono<Void> publish(String channel, String message) {
     return guarded(connection().flatMap(c -> c.reactive().publish(channel, message.getBytes(StandardCharsets.UTF_8))),

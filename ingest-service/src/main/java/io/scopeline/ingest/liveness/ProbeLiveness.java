@@ -1,0 +1,143 @@
+package io.scopeline.ingest.liveness;
+
+import io.scopeline.ingest.config.LivenessProperties;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Tracks when each (tenant, probe) last reported and its publish interval, and decides who went
+ * silent. A probe silent for more than {@code silentIntervals} of its intervals (at least
+ * {@code minSilence}) turns {@code nodata}; its next report turns it {@code ok}. When a large share
+ * of probes go silent in the same check, that is the pipeline, not the hosts: one
+ * {@code pipeline-stall} event is emitted and the per-probe alarms (and their recoveries) are
+ * suppressed. Pure logic with an injectable clock; thread-safe.
+ */
+public final class ProbeLiveness {
+  private record Key(String tenant, String probe) {}
+
+  /** Mutable per-probe state, guarded by the map's entry lock. */
+  private static final class State {
+    long lastSeenMillis;
+    long intervalMillis;
+    boolean nodata;
+    boolean suppressed;
+    boolean seenSinceCheck;
+  }
+
+  /** A probe's current status for the status table. */
+  public record Status(String tenant, String probe, String status, long lastSeenMillis, long intervalMillis) {}
+
+  private final Map<Key, State> probes = new ConcurrentHashMap<>();
+  private final LivenessProperties props;
+  private final LongSupplier clockMillis;
+
+  public ProbeLiveness(LivenessProperties props, LongSupplier clockMillis) {
+    this.props = props;
+    this.clockMillis = clockMillis;
+  }
+
+  /**
+   * Records a report from a probe. Returns an {@code ok} event when the probe was {@code nodata}
+   * (and not suppressed by a stall), else null.
+   */
+  public ProbeStatusEvent reportSeen(String tenant, String probe, long windowNanos) {
+    if (probe == null || probe.isEmpty()) {
+      return null;
+    }
+    long now = clockMillis.getAsLong();
+    long interval = windowNanos > 0 ? Math.max(1, windowNanos / 1_000_000L) : props.defaultInterval().toMillis();
+    ProbeStatusEvent[] event = new ProbeStatusEvent[1];
+    probes.compute(new Key(tenant, probe), (k, s) -> {
+      State state = s == null ? new State() : s;
+      if (state.nodata && !state.suppressed) {
+        event[0] = new ProbeStatusEvent(ProbeStatusEvent.PROBE_STATUS, tenant, probe, ProbeStatusEvent.OK, now, now, 0, 0);
+      }
+      state.nodata = false;
+      state.suppressed = false;
+      state.lastSeenMillis = now;
+      state.intervalMillis = interval;
+      state.seenSinceCheck = true;
+      return state;
+    });
+    return event[0];
+  }
+
+  private long threshold(State s) {
+    return Math.max(props.silentIntervals() * s.intervalMillis, props.minSilence().toMillis());
+  }
+
+  /** The result of one check: events to emit and statuses to write to the status table. */
+  public record CheckResult(List<ProbeStatusEvent> events, List<Status> changed) {}
+
+  /** Checks every probe once. */
+  public synchronized CheckResult check() {
+    long now = clockMillis.getAsLong();
+    Map<String, List<Key>> newlySilent = new HashMap<>();
+    Map<String, Integer> totals = new HashMap<>();
+    List<Status> changed = new ArrayList<>();
+    int newlyAll = 0;
+    for (var e : probes.entrySet()) {
+      Key k = e.getKey();
+      State s = e.getValue();
+      synchronized (s) {
+        long silentFor = now - s.lastSeenMillis;
+        if (silentFor > props.forgetAfter().toMillis()) {
+          probes.remove(k, s);
+          continue;
+        }
+        totals.merge(k.tenant(), 1, Integer::sum);
+        if (!s.nodata && silentFor > threshold(s)) {
+          newlySilent.computeIfAbsent(k.tenant(), t -> new ArrayList<>()).add(k);
+          newlyAll++;
+        } else if (s.seenSinceCheck) {
+          changed.add(new Status(k.tenant(), k.probe(), s.nodata ? ProbeStatusEvent.NODATA : ProbeStatusEvent.OK,
+              s.lastSeenMillis, s.intervalMillis));
+        }
+        s.seenSinceCheck = false;
+      }
+    }
+    List<ProbeStatusEvent> events = new ArrayList<>();
+    int totalAll = probes.size();
+    boolean globalStall = totalAll >= props.stallMinProbes() && newlyAll > props.stallShare() * totalAll;
+    if (globalStall) {
+      events.add(new ProbeStatusEvent(ProbeStatusEvent.PIPELINE_STALL, "", "", ProbeStatusEvent.NODATA, 0, now,
+          newlyAll, totalAll));
+    }
+    for (var e : newlySilent.entrySet()) {
+      String tenant = e.getKey();
+      int total = totals.getOrDefault(tenant, 0);
+      boolean tenantStall = !globalStall && total >= props.stallMinProbes()
+          && e.getValue().size() > props.stallShare() * total;
+      if (tenantStall) {
+        events.add(new ProbeStatusEvent(ProbeStatusEvent.PIPELINE_STALL, tenant, "", ProbeStatusEvent.NODATA, 0, now,
+            e.getValue().size(), total));
+      }
+      boolean suppress = globalStall || tenantStall;
+      for (Key k : e.getValue()) {
+        State s = probes.get(k);
+        if (s == null) {
+          continue;
+        }
+        synchronized (s) {
+          s.nodata = true;
+          s.suppressed = suppress;
+          changed.add(new Status(k.tenant(), k.probe(), ProbeStatusEvent.NODATA, s.lastSeenMillis, s.intervalMillis));
+          if (!suppress) {
+            events.add(new ProbeStatusEvent(ProbeStatusEvent.PROBE_STATUS, k.tenant(), k.probe(),
+                ProbeStatusEvent.NODATA, s.lastSeenMillis, now, 0, 0));
+          }
+        }
+      }
+    }
+    return new CheckResult(events, changed);
+  }
+
+  /** Number of probes tracked. */
+  public int size() {
+    return probes.size();
+  }
+}

@@ -1,0 +1,93 @@
+package io.scopeline.ingest.liveness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopeline.ingest.config.LivenessProperties;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ProbeLivenessTest {
+  private static final long WINDOW = 3_000_000_000L;
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final ProbeLiveness liveness = new ProbeLiveness(new LivenessProperties(Duration.ofSeconds(3), 3,
+      Duration.ofSeconds(5), Duration.ofSeconds(1), 0.3, 4, Duration.ofHours(1)), clock::get);
+
+  private void advance(Duration d) {
+    clock.addAndGet(d.toMillis());
+  }
+
+  @Test
+  void aProbeSilentForThreeIntervalsTurnsNodataAndItsNextReportTurnsItOk() {
+    liveness.reportSeen("acme", "p1", WINDOW);
+    advance(Duration.ofSeconds(8));
+    assertThat(liveness.check().events()).isEmpty();
+    advance(Duration.ofSeconds(2));
+    var events = liveness.check().events();
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(ProbeStatusEvent.PROBE_STATUS);
+      assertThat(e.status()).isEqualTo(ProbeStatusEvent.NODATA);
+      assertThat(e.probe()).isEqualTo("p1");
+    });
+    assertThat(liveness.check().events()).as("reported once").isEmpty();
+    ProbeStatusEvent back = liveness.reportSeen("acme", "p1", WINDOW);
+    assertThat(back.status()).isEqualTo(ProbeStatusEvent.OK);
+  }
+
+  @Test
+  void theMinimumSilenceAppliesToFastProbes() {
+    liveness.reportSeen("acme", "fast", 100_000_000L);
+    advance(Duration.ofSeconds(4));
+    assertThat(liveness.check().events()).isEmpty();
+    advance(Duration.ofSeconds(2));
+    assertThat(liveness.check().events()).hasSize(1);
+  }
+
+  @Test
+  void manyProbesSilentAtOnceIsOnePipelineStallWithoutPerProbeAlarms() {
+    for (int i = 0; i < 10; i++) {
+      liveness.reportSeen("acme", "p" + i, WINDOW);
+    }
+    advance(Duration.ofSeconds(20));
+    var events = liveness.check().events();
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(ProbeStatusEvent.PIPELINE_STALL);
+      assertThat(e.silentProbes()).isEqualTo(10);
+      assertThat(e.totalProbes()).isEqualTo(10);
+    });
+    assertThat(liveness.reportSeen("acme", "p3", WINDOW)).as("recovery after a stall is quiet").isNull();
+  }
+
+  @Test
+  void oneTenantStallingIsReportedForThatTenantWhileOthersStayQuiet() {
+    for (int i = 0; i < 5; i++) {
+      liveness.reportSeen("stalled", "s" + i, WINDOW);
+    }
+    for (int i = 0; i < 20; i++) {
+      liveness.reportSeen("healthy", "h" + i, WINDOW);
+    }
+    advance(Duration.ofSeconds(20));
+    for (int i = 0; i < 20; i++) {
+      liveness.reportSeen("healthy", "h" + i, WINDOW);
+    }
+    var events = liveness.check().events();
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(ProbeStatusEvent.PIPELINE_STALL);
+      assertThat(e.tenant()).isEqualTo("stalled");
+    });
+  }
+
+  @Test
+  void aFewSilentProbesOfManyAreReportedOneByOne() {
+    for (int i = 0; i < 10; i++) {
+      liveness.reportSeen("acme", "p" + i, WINDOW);
+    }
+    advance(Duration.ofSeconds(20));
+    for (int i = 2; i < 10; i++) {
+      liveness.reportSeen("acme", "p" + i, WINDOW);
+    }
+    var events = liveness.check().events();
+    assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e.type()).isEqualTo(ProbeStatusEvent.PROBE_STATUS));
+    assertThat(events.get(0).toJson()).contains("\"status\":\"nodata\"").contains("\"tenant\":\"acme\"");
+  }
+}
