@@ -50,6 +50,25 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     }
   }
 
+  /** Stops serving (connections are refused) but keeps the tables, for outage tests. */
+  public synchronized void stop() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("DynamoDB Local did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  /** Serves the same tables again on the same port after {@link #stop()}. */
+  public synchronized void restart() {
+    try {
+      ((ServerConnector) server.getConnectors()[0]).setPort(port);
+      server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("DynamoDB Local did not restart: " + e.getMessage(), e);
+    }
+  }
+
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
@@ -60,11 +79,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.stop();
-    } catch (Exception e) {
-      log.warn("DynamoDB Local did not stop cleanly: {}", e.toString());
-    }
+    stop();
     handler.shutdown();
   }
 }

@@ -307,6 +307,72 @@ class IngestServiceTest {
   }
 
   @Test
+  void whileS3IsDownNothingUnwrittenIsCommittedConsumptionWaitsAndAllLandsAfterwards() throws Exception {
+    TenantId tenant = TenantId.of("s3-outage-tenant");
+    var s3Server = SharedInfrastructure.get().s3();
+    double retriesBefore = meters.counter("scopeline.ingest.store.retries", "store", "s3").count();
+    double consumedBefore = meters.counter("scopeline.ingest.records").count();
+    List<String> expected = new ArrayList<>();
+    TopicPartition tp;
+    long firstOffset;
+    long lastOffset = -1;
+    s3Server.stop();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      // Record times one second apart, a minute ago: each report is its own quantum, closed at once.
+      long base = System.currentTimeMillis() - 60_000;
+      var first = producer.send(new ProducerRecord<>(kafka.reportsTopic(), null, base, tenant.value(),
+          TestReports.gzipMsgpack(TestReports.host("outage-0", base * 1_000_000L)))).get();
+      tp = new TopicPartition(first.topic(), first.partition());
+      firstOffset = first.offset();
+      expected.add("outage-0;<host>");
+      for (int i = 1; i < 12; i++) {
+        long ts = base + i * 1000L;
+        lastOffset = producer.send(new ProducerRecord<>(kafka.reportsTopic(), null, ts, tenant.value(),
+            TestReports.gzipMsgpack(TestReports.host("outage-" + i, ts * 1_000_000L)))).get().offset();
+        expected.add("outage-" + i + ";<host>");
+      }
+      await().atMost(30, TimeUnit.SECONDS).until(
+          () -> meters.counter("scopeline.ingest.store.retries", "store", "s3").count() > retriesBefore);
+      Thread.sleep(2000);
+      // Consumption stopped: max-persisting-per-partition (4) segments are being written, the open
+      // one was closed by the idle timer, and the remaining records wait in Kafka.
+      double consumed = meters.counter("scopeline.ingest.records").count() - consumedBefore;
+      assertThat(consumed).isLessThan(12);
+      assertThat(meters.get("scopeline.ingest.segments.writing").gauge().value()
+          + meters.get("scopeline.ingest.segments.open").gauge().value()).isLessThanOrEqualTo(5);
+      Thread.sleep(1000);
+      assertThat(meters.counter("scopeline.ingest.records").count() - consumedBefore).isEqualTo(consumed);
+      // ...and nothing at or after the first unwritten record is committed.
+      OffsetAndMetadata committed = committed().get(tp);
+      assertThat(committed == null ? 0 : committed.offset()).isLessThanOrEqualTo(firstOffset);
+      assertThat(stored.objectKeys(tenant)).as("nothing indexed before the object is stored").isEmpty();
+    } finally {
+      s3Server.restart();
+    }
+    await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(stored.hostIds(tenant)).containsAll(expected));
+    long end = lastOffset + 1;
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(committed().get(tp).offset()).isGreaterThanOrEqualTo(end));
+  }
+
+  @Test
+  void aGracefulStopWritesOpenQuantaAndCommitsThem() throws Exception {
+    TenantId tenant = TenantId.of("graceful-tenant");
+    // An hour ahead: neither record time nor wall time closes this quantum; only the stop does.
+    long future = System.currentTimeMillis() + 3_600_000L;
+    var sent = producer().send(new ProducerRecord<>(kafka.reportsTopic(), null, future, tenant.value(),
+        TestReports.gzipMsgpack(TestReports.host("future", future * 1_000_000L)))).get();
+    TopicPartition tp = new TopicPartition(sent.topic(), sent.partition());
+    await().atMost(30, TimeUnit.SECONDS).until(() -> pipeline.committableOffsets().getOrDefault(tp, -1L) >= 0
+        && meters.get("scopeline.ingest.segments.open").gauge().value() > 0);
+    assertThat(stored.objectKeys(tenant)).isEmpty();
+    pipeline.stop();
+    assertThat(stored.hostIds(tenant)).containsExactly("future;<host>");
+    assertThat(committed().get(tp).offset()).isGreaterThan(sent.offset());
+    pipeline.start();
+  }
+
+  @Test
   void aRedisOutageIsCountedAndDoesNotStopPersistence() {
     TenantId tenant = TenantId.of("no-redis-tenant");
     double failuresBefore = meters.counter("scopeline.ingest.redis.failures").count();

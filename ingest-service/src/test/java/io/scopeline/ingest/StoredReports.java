@@ -32,7 +32,7 @@ final class StoredReports {
   List<String> objectKeys(TenantId tenant) {
     List<String> keys = new ArrayList<>();
     long now = System.currentTimeMillis() * 1_000_000L;
-    for (long t : new long[] {now - 3_600_000_000_000L, now}) {
+    for (long t : new long[] {now - 3_600_000_000_000L, now, now + 3_600_000_000_000L}) {
       var items = dynamo.query(b -> b.tableName(table).keyConditionExpression("#h = :h").expressionAttributeNames(Map.of("#h", "hour"))
           .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, t)))))
           .join().items();

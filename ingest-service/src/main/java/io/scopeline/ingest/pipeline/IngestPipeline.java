@@ -49,6 +49,7 @@ public final class IngestPipeline implements SmartLifecycle {
   private final LivenessMonitor liveness;
   private final Scheduler decodeScheduler;
   private final Map<TopicPartition, PartitionQuanta> partitions = new ConcurrentHashMap<>();
+  private final io.micrometer.core.instrument.Counter consumed;
   private volatile KafkaReceiver<String, byte[]> receiver;
   private volatile Disposable running;
 
@@ -64,6 +65,8 @@ public final class IngestPipeline implements SmartLifecycle {
     this.storage = storage;
     this.liveness = liveness;
     this.decodeScheduler = decodeScheduler;
+    this.consumed = io.micrometer.core.instrument.Counter.builder("scopeline.ingest.records")
+        .description("records taken from Kafka into quanta or the dead-letter topic").register(meters);
     Gauge.builder("scopeline.ingest.segments.open", partitions,
         m -> m.values().stream().mapToInt(PartitionQuanta::openSegments).sum()).register(meters);
     Gauge.builder("scopeline.ingest.segments.writing", partitions,
@@ -132,6 +135,7 @@ public final class IngestPipeline implements SmartLifecycle {
             .flatMap(perPartition -> perPartition
                 .flatMapSequential(this::decode, parallelism, DECODE_PREFETCH)
                 .concatMap(d -> {
+                  consumed.increment();
                   if (d instanceof Decoded.Accepted a) {
                     liveness.reportSeen(a.tenant().value(), a.probeId(), a.report().windowNanos());
                   }
