@@ -58,8 +58,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
     "scopeline.ingest.max-report-bytes=1MB",
     "scopeline.bridge.probe-tokens.secret-token=token-tenant",
     "scopeline.liveness.min-silence=1s",
-    "scopeline.liveness.check-interval=200ms",
-    "management.server.port=-1"})
+    "scopeline.liveness.check-interval=200ms"})
 class IngestServiceTest {
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
@@ -150,6 +149,16 @@ class IngestServiceTest {
         .contentType(MediaType.parseMediaType("application/msgpack")).bodyValue(good).exchange()
         .expectStatus().isUnauthorized().expectBody(String.class).value(b -> assertThat(b).contains("unknown probe token"));
     post("t", new byte[(1 << 20) + 10], "application/msgpack").expectStatus().isEqualTo(413);
+  }
+
+  @Test
+  void readinessReflectsStorageAndKafka() {
+    http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$.status").isEqualTo("UP")
+        .jsonPath("$.components.storageBootstrap.status").isEqualTo("UP")
+        .jsonPath("$.components.kafkaHealth.status").isEqualTo("UP");
+    http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+        .value(b -> assertThat(b).contains("scopeline_ingest_records"));
   }
 
   @Test
@@ -384,6 +393,8 @@ class IngestServiceTest {
       await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
           assertThat(stored.hostIds(tenant)).contains("without-redis;<host>"));
       assertThat(meters.counter("scopeline.ingest.redis.failures").count()).isGreaterThan(failuresBefore);
+      http.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
+          .jsonPath("$.components.redisHealth.status").isEqualTo("DEGRADED");
     } finally {
       redis.restart();
     }

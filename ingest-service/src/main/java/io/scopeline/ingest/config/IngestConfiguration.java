@@ -155,6 +155,16 @@ public class IngestConfiguration {
     }
   }
 
+  @Bean(destroyMethod = "close")
+  DependencyHealth.KafkaHealth kafkaHealth(KafkaProperties kafka) {
+    return new DependencyHealth.KafkaHealth(kafka);
+  }
+
+  @Bean
+  DependencyHealth.RedisHealth redisHealth(HotCopies hot) {
+    return new DependencyHealth.RedisHealth(hot);
+  }
+
   @Bean
   RouterFunction<ServerResponse> probeRoutes(ReportBridge bridge) {
     return RouterFunctions.route()

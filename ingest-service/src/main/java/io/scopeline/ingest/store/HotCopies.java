@@ -76,6 +76,15 @@ public class HotCopies implements AutoCloseable {
     return guarded(connection().flatMap(c -> c.reactive().hset(key, field, value)), "HSET " + key);
   }
 
+  /** True when Redis answers PING (for health); never fails. */
+  public Mono<Boolean> ping() {
+    return connection().flatMap(c -> c.reactive().ping()).timeout(timeout).map("PONG"::equals)
+        .onErrorResume(e -> {
+          connection.set(null);
+          return Mono.just(false);
+        });
+  }
+
   /** Publishes {@code message} on {@code channel}; never fails. */
   public Mono<Void> publish(String channel, String message) {
     return guarded(connection().flatMap(c -> c.reactive().publish(channel, message.getBytes(StandardCharsets.UTF_8))),
