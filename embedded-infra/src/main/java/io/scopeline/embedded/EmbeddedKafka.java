@@ -74,7 +74,9 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("auto.create.topics.enable", "false");
       // The default dedupe buffer is 128 MiB of heap; compacted topics here are tiny.
       p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 << 20));
-      p.put("log.flush.interval.messages", "1");
+      // Reports may be up to 16 MiB (Scopeline's default limit); Kafka's default is 1 MiB.
+      p.put("message.max.bytes", String.valueOf(32 << 20));
+      p.put("replica.fetch.max.bytes", String.valueOf(32 << 20));
       KafkaConfig config = KafkaConfig.fromProps(p, false);
       if (!Files.exists(dir.resolve("meta.properties"))) {
         new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream()))

@@ -48,63 +48,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * or Kafka comes out merged in S3, indexed in DynamoDB and hot in Redis; bad input goes to the
  * dead-letter topic; a crash loses nothing; a Redis outage does not stop persistence.
  */
-@ExtendWith(SharedInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "scopeline.kafka.create-topics=true",
-    "scopeline.kafka.topic-partitions=2",
-    "scopeline.storage.create-resources=true",
-    "scopeline.ingest.quantum=1s",
-    "scopeline.ingest.grace=200ms",
-    "scopeline.ingest.max-report-bytes=1MB",
-    "scopeline.bridge.probe-tokens.secret-token=token-tenant",
-    "scopeline.liveness.min-silence=1s",
-    "scopeline.liveness.check-interval=200ms"})
-class IngestServiceTest {
-  @DynamicPropertySource
-  static void infrastructure(DynamicPropertyRegistry registry) {
-    SharedInfrastructure.get().springProperties().forEach((k, v) -> registry.add(k, () -> v));
-  }
-
-  @Value("${local.server.port}")
-  int port;
-  @Autowired
-  S3AsyncClient s3;
-  @Autowired
-  DynamoDbAsyncClient dynamo;
-  @Autowired
-  StorageProperties storage;
-  @Autowired
-  KafkaProperties kafka;
-  @Autowired
-  IngestPipeline pipeline;
-  @Autowired
-  MeterRegistry meters;
-
-  WebTestClient http;
-  StoredReports stored;
-
-  @BeforeEach
-  void setUp() {
-    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
-        .build();
-    stored = new StoredReports(s3, dynamo, storage.s3().bucket(), storage.dynamodb().table());
-    if (!pipeline.isRunning()) {
-      pipeline.start();
-    }
-  }
-
-  private static long now() {
-    return System.currentTimeMillis() * 1_000_000L;
-  }
-
-  private WebTestClient.ResponseSpec post(String tenant, byte[] body, String contentType) {
-    var req = http.post().uri("/api/report").header("Content-Encoding", "gzip").header(WireHeaders.PROBE_ID, "p1");
-    if (tenant != null) {
-      req = req.header(WireHeaders.ORG_ID, tenant);
-    }
-    return req.contentType(MediaType.parseMediaType(contentType)).bodyValue(body).exchange();
-  }
-
+class IngestServiceTest extends IngestTestBase {
   @Test
   void reportsPostedLikeAScopeProbeArePersistedMergedIndexedAndHot() {
     TenantId tenant = TenantId.of("bridge-tenant");
@@ -168,23 +112,7 @@ class IngestServiceTest {
         .jsonPath("$.capabilities.historic_reports").isEqualTo(true);
   }
 
-  private KafkaProducer<String, byte[]> producer() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
-    p.put("acks", "all");
-    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-  }
 
-  private static ProducerRecord<String, byte[]> record(String topic, String tenant, byte[] value, String contentType) {
-    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, tenant, value);
-    if (tenant != null) {
-      r.headers().add(WireHeaders.ORG_ID, tenant.getBytes(StandardCharsets.UTF_8));
-    }
-    if (contentType != null) {
-      r.headers().add(WireHeaders.CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
-    }
-    return r;
-  }
 
   @Test
   void badRecordsGoToTheDeadLetterTopicWithTheReasonAndThePartitionKeepsMoving() throws Exception {
@@ -230,16 +158,7 @@ class IngestServiceTest {
     assertThat(meters.counter("scopeline.ingest.dlq.records", "reason", "malformed").count()).isPositive();
   }
 
-  private static String header(ConsumerRecord<String, byte[]> r, String name) {
-    var h = r.headers().lastHeader(name);
-    return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-  }
 
-  private Map<TopicPartition, OffsetAndMetadata> committed() throws Exception {
-    try (Admin admin = SharedInfrastructure.get().kafka().admin()) {
-      return admin.listConsumerGroupOffsets(kafka.consumerGroup()).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void aCrashMidStreamLosesNothingAndCommitsCatchUp() throws Exception {

@@ -9,7 +9,7 @@ import io.scopeline.model.Node;
 import io.scopeline.model.Report;
 import io.scopeline.model.TopologyType;
 import io.scopeline.testing.JsonCompare;
-import io.scopeline.testing.SharedFixtures;
+import io.scopeline.testsupport.SharedFixtures;
 import io.scopeline.testing.Unstable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

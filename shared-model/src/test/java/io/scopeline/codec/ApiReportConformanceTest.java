@@ -6,7 +6,7 @@ import io.scopeline.model.Report;
 import io.scopeline.model.ReportUpgrade;
 import io.scopeline.model.Reports;
 import io.scopeline.testing.JsonCompare;
-import io.scopeline.testing.SharedFixtures;
+import io.scopeline.testsupport.SharedFixtures;
 import io.scopeline.testing.Unstable;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import io.scopeline.model.Node;
 import io.scopeline.model.Report;
 import io.scopeline.model.Topology;
 import io.scopeline.model.TopologyType;
-import io.scopeline.testing.SharedFixtures;
+import io.scopeline.testsupport.SharedFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

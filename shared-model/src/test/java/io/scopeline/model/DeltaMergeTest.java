@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.ReportLimits;
-import io.scopeline.testing.SharedFixtures;
+import io.scopeline.testsupport.SharedFixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

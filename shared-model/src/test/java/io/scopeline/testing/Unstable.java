@@ -1,5 +1,7 @@
 package io.scopeline.testing;
 
+import io.scopeline.testsupport.SharedFixtures;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

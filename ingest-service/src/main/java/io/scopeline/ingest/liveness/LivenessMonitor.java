@@ -42,7 +42,10 @@ public final class LivenessMonitor implements SmartLifecycle {
     this.kafka = kafka;
     this.redis = redis;
     this.meters = meters;
-    Gauge.builder("scopeline.ingest.probes.tracked", liveness, ProbeLiveness::size).register(meters);
+    for (String status : new String[] {ProbeStatusEvent.OK, ProbeStatusEvent.NODATA}) {
+      Gauge.builder("scopeline.ingest.probes", liveness, l -> l.count(status)).tag("status", status)
+          .description("probes by liveness status").register(meters);
+    }
   }
 
   /** Called for every accepted report. */

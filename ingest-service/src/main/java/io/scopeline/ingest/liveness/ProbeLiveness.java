@@ -136,6 +136,12 @@ public final class ProbeLiveness {
     return new CheckResult(events, changed);
   }
 
+  /** Number of probes currently in {@code status} (ok or nodata). */
+  public long count(String status) {
+    boolean nodata = ProbeStatusEvent.NODATA.equals(status);
+    return probes.values().stream().filter(s -> s.nodata == nodata).count();
+  }
+
   /** Number of probes tracked. */
   public int size() {
     return probes.size();

@@ -49,6 +49,8 @@ public final class IngestPipeline implements SmartLifecycle {
   private final LivenessMonitor liveness;
   private final Scheduler decodeScheduler;
   private final Map<TopicPartition, PartitionQuanta> partitions = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Gauge> lagGauges = new ConcurrentHashMap<>();
+  private final MeterRegistry meters;
   private final io.micrometer.core.instrument.Counter consumed;
   private volatile KafkaReceiver<String, byte[]> receiver;
   private volatile Disposable running;
@@ -65,6 +67,7 @@ public final class IngestPipeline implements SmartLifecycle {
     this.storage = storage;
     this.liveness = liveness;
     this.decodeScheduler = decodeScheduler;
+    this.meters = meters;
     this.consumed = io.micrometer.core.instrument.Counter.builder("scopeline.ingest.records")
         .description("records taken from Kafka into quanta or the dead-letter topic").register(meters);
     Gauge.builder("scopeline.ingest.segments.open", partitions,
@@ -94,6 +97,10 @@ public final class IngestPipeline implements SmartLifecycle {
   private void assigned(java.util.Collection<ReceiverPartition> assigned) {
     for (ReceiverPartition p : assigned) {
       partitions.put(p.topicPartition(), newPartition(p.topicPartition()));
+      lagGauges.computeIfAbsent(p.topicPartition(), tp -> Gauge.builder("scopeline.ingest.commit.lag", partitions,
+              m -> m.containsKey(tp) ? m.get(tp).uncommittedRecords() : 0)
+          .description("records read but not yet committed (held until their quantum is durable)")
+          .tag("partition", tp.toString()).register(meters));
     }
     log.info("Assigned partitions {}", assigned.stream().map(ReceiverPartition::topicPartition).toList());
   }
@@ -137,7 +144,11 @@ public final class IngestPipeline implements SmartLifecycle {
                 .concatMap(d -> {
                   consumed.increment();
                   if (d instanceof Decoded.Accepted a) {
-                    liveness.reportSeen(a.tenant().value(), a.probeId(), a.report().windowNanos());
+                    String tenant = a.tenant().value();
+                    meters.counter("scopeline.ingest.reports.received", "tenant", tenant).increment();
+                    meters.counter("scopeline.ingest.bytes.received", "tenant", tenant)
+                        .increment(a.record().value().length);
+                    liveness.reportSeen(tenant, a.probeId(), a.report().windowNanos());
                   }
                   return partitionOf(d).accept(d);
                 }), 4096))

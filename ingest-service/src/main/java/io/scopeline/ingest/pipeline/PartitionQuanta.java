@@ -236,6 +236,14 @@ final class PartitionQuanta {
     return held.isEmpty() ? nextOffset : Math.min(held.first(), nextOffset);
   }
 
+  /** Records read but not yet covered by a commit (the ack lag). */
+  synchronized long uncommittedRecords() {
+    if (nextOffset < 0) {
+      return 0;
+    }
+    return nextOffset - Math.max(committed, 0);
+  }
+
   synchronized int openSegments() {
     return open.size();
   }

@@ -46,7 +46,9 @@ public class ReportIndex implements AutoCloseable {
     this.props = props;
     this.retries = Counter.builder("scopeline.ingest.store.retries").tag("store", "dynamodb").register(meters);
     this.rows = Counter.builder("scopeline.ingest.index.rows").description("index rows written").register(meters);
-    this.writer = queue.asFlux().bufferTimeout(MAX_BATCH, Duration.ofMillis(10))
+    // Fair backpressure: while a batch is being written (or retried) rows wait in the queue instead
+    // of overflowing the buffer operator, which would end the writer.
+    this.writer = queue.asFlux().bufferTimeout(MAX_BATCH, Duration.ofMillis(10), true)
         .concatMap(this::writeBatch, 1)
         .subscribe(null, e -> log.error("index writer stopped: {}", e.toString(), e));
   }

@@ -1,4 +1,4 @@
-package io.scopeline.testing;
+package io.scopeline.testsupport;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
