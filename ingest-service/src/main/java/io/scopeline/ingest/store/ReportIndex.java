@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public class ReportIndex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReportIndex.class);
   private static final int MAX_BATCH = 25;
+  private static final int CONCURRENT_BATCHES = 4;
 
   /** One row to write and the sink that hears when it is durable. */
   private record Pending(String hashKey, String rangeKey, String objectKey, Sinks.Empty<Void> done) {}
@@ -49,7 +50,9 @@ public class ReportIndex implements AutoCloseable {
     // Fair backpressure: while a batch is being written (or retried) rows wait in the queue instead
     // of overflowing the buffer operator, which would end the writer.
     this.writer = queue.asFlux().bufferTimeout(MAX_BATCH, Duration.ofMillis(10), true)
-        .concatMap(this::writeBatch, 1)
+        // A few batches in flight: a single BatchWriteItem round trip (tens of ms on DynamoDB Local,
+        // ~10 ms on AWS) would otherwise cap the whole service's segment rate.
+        .flatMap(this::writeBatch, CONCURRENT_BATCHES)
         .subscribe(null, e -> log.error("index writer stopped: {}", e.toString(), e));
   }
 
