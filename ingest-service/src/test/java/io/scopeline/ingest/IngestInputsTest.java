@@ -126,17 +126,23 @@ class IngestInputsTest extends IngestTestBase {
     return out.toByteArray();
   }
 
-  /** A bad record of each kind, each tagged with the marker so the dead-letter reader finds it. */
-  private static List<Object[]> badRecords(String marker) throws Exception {
-    byte[] good = TestReports.gzipMsgpack(TestReports.host(marker, now()));
+  /** An unfinished JSON object padded with {@code mib} MiB of spaces: gzip members of ~1 KB each. */
+  private static byte[] jsonGzipBomb(int mib) throws Exception {
     byte[] spaces = new byte[1 << 20];
     Arrays.fill(spaces, (byte) ' ');
     byte[] member = gzip(spaces);
     ByteArrayOutputStream bomb = new ByteArrayOutputStream();
     bomb.write(gzip("{".getBytes(StandardCharsets.UTF_8)));
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < mib; i++) {
       bomb.write(member);
     }
+    return bomb.toByteArray();
+  }
+
+  /** A bad record of each kind, each tagged with the marker so the dead-letter reader finds it. */
+  private static List<Object[]> badRecords(String marker) throws Exception {
+    byte[] good = TestReports.gzipMsgpack(TestReports.host(marker, now()));
+    byte[] bomb = jsonGzipBomb(200);
     KeyedMap.Builder<Node> nodes = KeyedMap.builder(60_000);
     for (int i = 0; i < 60_000; i++) {
       nodes.put(";10.1." + (i >> 8 & 255) + "." + (i & 255) + ";" + i, Node.of("", "endpoint"));
@@ -148,7 +154,7 @@ class IngestInputsTest extends IngestTestBase {
         new Object[] {"malformed", "t", Arrays.copyOf(good, good.length / 2), "application/msgpack"},
         new Object[] {"malformed", "t", "{\"Window\":\"soon\"}".getBytes(StandardCharsets.UTF_8), "application/json"},
         new Object[] {"too-large", "t", new byte[(1 << 20) + 1], "application/msgpack"},
-        new Object[] {"too-large-decompressed", "t", bomb.toByteArray(), "application/json"},
+        new Object[] {"too-large-decompressed", "t", bomb, "application/json"},
         new Object[] {"too-many-nodes", "t", huge, "application/msgpack"},
         new Object[] {"unsupported-content-type", "t", good, "text/plain"},
         new Object[] {"invalid-tenant", "no spaces allowed", good, "application/msgpack"},
@@ -201,16 +207,9 @@ class IngestInputsTest extends IngestTestBase {
 
   @Test
   void bridgeReturnsTheDecodersReasonFor400And413ForBombs() throws Exception {
-    byte[] spaces = new byte[1 << 20];
-    Arrays.fill(spaces, (byte) ' ');
-    byte[] member = gzip(spaces);
-    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
-    bomb.write(gzip("{".getBytes(StandardCharsets.UTF_8)));
-    for (int i = 0; i < 200; i++) {
-      bomb.write(member);
-    }
+    byte[] bomb = jsonGzipBomb(200);
     http.post().uri("/api/report").header(WireHeaders.ORG_ID, "bridge-bad").header("Content-Encoding", "gzip")
-        .contentType(MediaType.APPLICATION_JSON).bodyValue(bomb.toByteArray()).exchange()
+        .contentType(MediaType.APPLICATION_JSON).bodyValue(bomb).exchange()
         .expectStatus().isEqualTo(413).expectBody(String.class).value(b -> assertThat(b).contains("decompressed"));
     http.post().uri("/api/report").header(WireHeaders.ORG_ID, "bridge-bad").contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{\"Window\":\"soon\"}").exchange()

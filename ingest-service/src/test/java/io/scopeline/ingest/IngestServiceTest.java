@@ -284,6 +284,36 @@ class IngestServiceTest extends IngestTestBase {
   }
 
   @Test
+  void aShortcutReportIsAnnouncedAtOnceWithAHotCopyAndStillMergedIntoItsQuantum() throws Exception {
+    TenantId tenant = TenantId.of("shortcut-tenant");
+    List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
+        var pubsub = redis.connectPubSub(); var c = redis.connect()) {
+      pubsub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+          messages.add(message);
+        }
+      });
+      pubsub.sync().subscribe(StorageKeys.notificationChannel(tenant));
+      io.scopeline.model.Report shortcut = TestReports.host("stopped-container", now()).withShortcut(true);
+      post(tenant.value(), TestReports.gzipMsgpack(shortcut), "application/msgpack").expectStatus().isOk();
+      await().atMost(10, TimeUnit.SECONDS).until(() -> messages.stream().anyMatch(m -> m.contains("shortcut")));
+      String message = messages.stream().filter(m -> m.contains("shortcut")).findFirst().orElseThrow();
+      String key = message.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
+      assertThat(key).startsWith("scopeline:{shortcut-tenant}:");
+      byte[] hot = redis.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
+          io.lettuce.core.codec.ByteArrayCodec.INSTANCE)).sync().get(key);
+      io.scopeline.model.Report copy = io.scopeline.codec.ReportCodec.decode(hot,
+          io.scopeline.codec.ReportFormat.MSGPACK_GZIP, io.scopeline.codec.ReportLimits.DEFAULT);
+      assertThat(copy.shortcut()).isTrue();
+      assertThat(copy.topology(io.scopeline.model.TopologyType.HOST).nodes().get("stopped-container;<host>")).isNotNull();
+    }
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(stored.hostIds(tenant)).contains("stopped-container;<host>"));
+  }
+
+  @Test
   void aGracefulStopWritesOpenQuantaAndCommitsThem() throws Exception {
     TenantId tenant = TenantId.of("graceful-tenant");
     // An hour ahead: neither record time nor wall time closes this quantum; only the stop does.
