@@ -169,8 +169,12 @@ public final class IngestThroughput {
           if (committed >= records) {
             break;
           }
-          if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(5)) {
-            log.info("ingest progress: {} of {} records committed", committed, records);
+          if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(2)) {
+            var meters = app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+            log.info("ingest progress: {} of {} records committed; consumed {}, segments open {}, writing {}",
+                committed, records, (long) meters.counter("scopeline.ingest.records").count(),
+                (long) meters.get("scopeline.ingest.segments.open").gauge().value(),
+                (long) meters.get("scopeline.ingest.segments.writing").gauge().value());
             lastLog = System.nanoTime();
           }
           Thread.sleep(100);

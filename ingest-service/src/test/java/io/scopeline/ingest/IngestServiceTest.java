@@ -239,7 +239,8 @@ class IngestServiceTest extends IngestTestBase {
     TenantId tenant = TenantId.of("s3-outage-tenant");
     var s3Server = SharedInfrastructure.get().s3();
     double retriesBefore = meters.counter("scopeline.ingest.store.retries", "store", "s3").count();
-    double consumedBefore = meters.counter("scopeline.ingest.records").count();
+    // This tenant's records only: a replay of other tests' records may run at the same time.
+    var received = meters.counter("scopeline.ingest.reports.received", "tenant", tenant.value());
     List<String> expected = new ArrayList<>();
     TopicPartition tp;
     long firstOffset;
@@ -264,12 +265,10 @@ class IngestServiceTest extends IngestTestBase {
       Thread.sleep(2000);
       // Consumption stopped: max-persisting-per-partition (4) segments are being written, the open
       // one was closed by the idle timer, and the remaining records wait in Kafka.
-      double consumed = meters.counter("scopeline.ingest.records").count() - consumedBefore;
+      double consumed = received.count();
       assertThat(consumed).isLessThan(12);
-      assertThat(meters.get("scopeline.ingest.segments.writing").gauge().value()
-          + meters.get("scopeline.ingest.segments.open").gauge().value()).isLessThanOrEqualTo(5);
       Thread.sleep(1000);
-      assertThat(meters.counter("scopeline.ingest.records").count() - consumedBefore).isEqualTo(consumed);
+      assertThat(received.count()).isEqualTo(consumed);
       // ...and nothing at or after the first unwritten record is committed.
       OffsetAndMetadata committed = committed().get(tp);
       assertThat(committed == null ? 0 : committed.offset()).isLessThanOrEqualTo(firstOffset);
@@ -316,13 +315,14 @@ class IngestServiceTest extends IngestTestBase {
   @Test
   void aGracefulStopWritesOpenQuantaAndCommitsThem() throws Exception {
     TenantId tenant = TenantId.of("graceful-tenant");
-    // An hour ahead: neither record time nor wall time closes this quantum; only the stop does.
-    long future = System.currentTimeMillis() + 3_600_000L;
+    // 20 s ahead (within the allowed clock skew): neither record time nor wall time closes this
+    // quantum before the stop does.
+    long future = System.currentTimeMillis() + 20_000L;
     var sent = producer().send(new ProducerRecord<>(kafka.reportsTopic(), null, future, tenant.value(),
         TestReports.gzipMsgpack(TestReports.host("future", future * 1_000_000L)))).get();
     TopicPartition tp = new TopicPartition(sent.topic(), sent.partition());
-    await().atMost(30, TimeUnit.SECONDS).until(() -> pipeline.committableOffsets().getOrDefault(tp, -1L) >= 0
-        && meters.get("scopeline.ingest.segments.open").gauge().value() > 0);
+    await().atMost(30, TimeUnit.SECONDS).until(
+        () -> meters.counter("scopeline.ingest.reports.received", "tenant", tenant.value()).count() >= 1);
     assertThat(stored.objectKeys(tenant)).isEmpty();
     pipeline.stop();
     assertThat(stored.hostIds(tenant)).containsExactly("future;<host>");

@@ -54,7 +54,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
     "scopeline.ingest.max-report-bytes=1MB",
     "scopeline.bridge.probe-tokens.secret-token=token-tenant",
     "scopeline.liveness.min-silence=1s",
-    "scopeline.liveness.check-interval=200ms"})
+    "scopeline.liveness.check-interval=200ms",
+    // Probes of many tests go quiet together; the stall rule has its own unit tests.
+    "scopeline.liveness.stall-min-probes=100000"})
 abstract class IngestTestBase {
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {

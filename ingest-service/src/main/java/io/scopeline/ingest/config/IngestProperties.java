@@ -11,6 +11,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param quantum length of a quantum; quanta are aligned to multiples of it (Scope: 3 s)
  * @param grace how long after a quantum's end (in record time, or wall time on an idle partition) it stays open
+ * @param maxClockSkew record times further than this ahead of the wall clock count as now plus
+ *     this, so one producer with a fast clock cannot hold a partition's quanta open
  * @param decodeParallelism reports decoded at once per partition; 0 = one per CPU
  * @param maxPersistingPerPartition closed quanta being written per partition before consumption waits
  * @param maxReportBytes largest report body accepted, as received
@@ -24,6 +26,7 @@ import org.springframework.util.unit.DataSize;
 public record IngestProperties(
     @DefaultValue("3s") Duration quantum,
     @DefaultValue("500ms") Duration grace,
+    @DefaultValue("30s") Duration maxClockSkew,
     @DefaultValue("0") int decodeParallelism,
     @DefaultValue("4") int maxPersistingPerPartition,
     @DefaultValue("16MB") DataSize maxReportBytes,

@@ -117,7 +117,7 @@ public final class IngestPipeline implements SmartLifecycle {
 
   private PartitionQuanta newPartition(TopicPartition tp) {
     return new PartitionQuanta(tp, Quanta.of(props.quantum()), props.grace().toNanos(),
-        props.maxPersistingPerPartition(), writer, deadLetters, shortcuts);
+        props.maxClockSkew().toNanos(), props.maxPersistingPerPartition(), writer, deadLetters, shortcuts);
   }
 
   private PartitionQuanta partitionOf(Decoded d) {

@@ -23,9 +23,11 @@ import reactor.kafka.receiver.ReceiverRecord;
  * The quanta of one Kafka partition and the offset that may safely be committed for it.
  *
  * <p>Records arrive in offset order. Each accepted report is merged into the open segment of its
- * (tenant, quantum), cut by record time. A segment closes when the partition's record time passes
- * its quantum's end plus the grace period, when wall-clock time does on an idle partition, and on
- * flush (shutdown, revocation). Closed segments are written by the {@link SegmentWriter}.
+ * (tenant, quantum), cut by record time. A segment closes when its tenant's record time on this
+ * partition passes its quantum's end plus the grace period, at once when it is late (its quantum
+ * had already passed when the report arrived), when wall-clock time passes it on an idle
+ * partition, and on flush (shutdown, revocation). Closed segments are written by the
+ * {@link SegmentWriter}.
  *
  * <p>The committable offset is the lowest first-offset of any segment not yet durable (open or
  * being written), or the next offset to read when there is none: a crash can only cause a replay,
@@ -39,6 +41,7 @@ final class PartitionQuanta {
   private final TopicPartition partition;
   private final Quanta quanta;
   private final long graceNanos;
+  private final long maxFutureSkewNanos;
   private final int maxPersisting;
   private final SegmentWriter writer;
   private final DeadLetters deadLetters;
@@ -54,15 +57,17 @@ final class PartitionQuanta {
   private final List<Sinks.Empty<Void>> drained = new ArrayList<>();
   private long nextOffset = -1;
   private long committed = -1;
-  private long watermarkNanos = Long.MIN_VALUE;
+  private final Map<TenantId, Long> watermarks = new HashMap<>();
   private long lastRecordWallNanos;
   private boolean revoked;
 
-  PartitionQuanta(TopicPartition partition, Quanta quanta, long graceNanos, int maxPersisting, SegmentWriter writer,
+  PartitionQuanta(TopicPartition partition, Quanta quanta, long graceNanos, long maxFutureSkewNanos,
+      int maxPersisting, SegmentWriter writer,
       DeadLetters deadLetters, ShortcutNotifier shortcuts) {
     this.partition = partition;
     this.quanta = quanta;
     this.graceNanos = graceNanos;
+    this.maxFutureSkewNanos = maxFutureSkewNanos;
     this.maxPersisting = maxPersisting;
     this.writer = writer;
     this.deadLetters = deadLetters;
@@ -84,7 +89,10 @@ final class PartitionQuanta {
     }
     Decoded.Accepted d = (Decoded.Accepted) decoded;
     synchronized (this) {
-      long start = quanta.startOf(d.timestampNanos());
+      // A producer clock far ahead must not hold quanta open (and commits back) for everyone on
+      // this partition: record times beyond now + the allowed skew count as now + skew.
+      long time = Math.min(d.timestampNanos(), System.currentTimeMillis() * 1_000_000L + maxFutureSkewNanos);
+      long start = quanta.startOf(time);
       Key key = new Key(d.tenant(), start);
       Segment segment = open.get(key);
       boolean fresh = segment == null;
@@ -104,9 +112,14 @@ final class PartitionQuanta {
       }
       nextOffset = d.offset() + 1;
       lastRecordWallNanos = System.nanoTime();
-      if (d.timestampNanos() > watermarkNanos) {
-        watermarkNanos = d.timestampNanos();
-        closeWhere(watermarkNanos);
+      // Record time moves on per tenant: one tenant's lagging producer is not late for another.
+      long watermark = watermarks.merge(d.tenant(), time, Math::max);
+      if (watermark == time) {
+        closeWhere(d.tenant(), watermark);
+      } else if (segment.quantumEnd() + graceNanos <= watermark) {
+        // Late: its quantum is already past. Write it now rather than hold it until the partition
+        // is idle, which a busy partition never is.
+        close(segment);
       }
       maybeCommit();
     }
@@ -120,11 +133,11 @@ final class PartitionQuanta {
     maybeCommit();
   }
 
-  /** Closes segments whose quantum ended more than the grace period before {@code nowNanos}. */
-  private void closeWhere(long nowNanos) {
+  /** Closes segments (of {@code tenant}, or all when null) whose quantum ended a grace period before {@code nowNanos}. */
+  private void closeWhere(TenantId tenant, long nowNanos) {
     List<Segment> due = new ArrayList<>();
     for (Segment s : open.values()) {
-      if (s.quantumEnd() + graceNanos <= nowNanos) {
+      if ((tenant == null || s.tenant().equals(tenant)) && s.quantumEnd() + graceNanos <= nowNanos) {
         due.add(s);
       }
     }
@@ -203,7 +216,7 @@ final class PartitionQuanta {
   /** Closes segments of an idle partition once wall-clock time has passed their end plus grace. */
   synchronized void closeIdle(long wallEpochNanos) {
     if (!open.isEmpty() && System.nanoTime() - lastRecordWallNanos > graceNanos) {
-      closeWhere(wallEpochNanos);
+      closeWhere(null, wallEpochNanos);
     }
   }
 
