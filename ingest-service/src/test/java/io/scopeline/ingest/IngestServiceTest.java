@@ -183,6 +183,11 @@ class IngestServiceTest extends IngestTestBase {
     pipeline.start();
     await().atMost(60, TimeUnit.SECONDS).untilAsserted(() ->
         assertThat(stored.hostIds(tenant)).containsAll(expected));
+    // Replayed segments were rewritten under their old keys: each report is stored exactly once,
+    // so the stored Windows add up to exactly what was produced (a duplicate would add 3 s).
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(stored.reports(tenant).stream().mapToLong(io.scopeline.model.Report::windowNanos).sum())
+            .isEqualTo(20 * 3_000_000_000L));
     try (Admin admin = SharedInfrastructure.get().kafka().admin()) {
       var ends = admin.listOffsets(Map.of(new TopicPartition(kafka.reportsTopic(), 0),
           org.apache.kafka.clients.admin.OffsetSpec.latest(), new TopicPartition(kafka.reportsTopic(), 1),

@@ -39,6 +39,7 @@ public class ReportIndex implements AutoCloseable {
   private final Sinks.Many<Pending> queue = Sinks.many().unicast().onBackpressureBuffer();
   private final Counter retries;
   private final Counter rows;
+  private final io.micrometer.core.instrument.Timer batchTimer;
   private final Disposable writer;
 
   public ReportIndex(DynamoDbAsyncClient dynamo, String table, IngestProperties props, MeterRegistry meters) {
@@ -47,6 +48,8 @@ public class ReportIndex implements AutoCloseable {
     this.props = props;
     this.retries = Counter.builder("scopeline.ingest.store.retries").tag("store", "dynamodb").register(meters);
     this.rows = Counter.builder("scopeline.ingest.index.rows").description("index rows written").register(meters);
+    this.batchTimer = io.micrometer.core.instrument.Timer.builder("scopeline.ingest.dynamodb.batch")
+        .description("DynamoDB BatchWriteItem latency, retries included").register(meters);
     // Fair backpressure: while a batch is being written (or retried) rows wait in the queue instead
     // of overflowing the buffer operator, which would end the writer.
     this.writer = queue.asFlux().bufferTimeout(MAX_BATCH, Duration.ofMillis(10), true)
@@ -76,8 +79,10 @@ public class ReportIndex implements AutoCloseable {
           "ts", AttributeValue.fromN(p.rangeKey()),
           "report", AttributeValue.fromS(p.objectKey()))).build()).build());
     }
+    long t0 = System.nanoTime();
     return writeUntilDone(requests)
         .doOnSuccess(v -> {
+          batchTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
           rows.increment(batch.size());
           batch.forEach(p -> p.done().tryEmitEmpty());
         })
