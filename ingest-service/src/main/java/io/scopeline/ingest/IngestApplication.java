@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The ingest service: Kafka → per-tenant quanta → S3, Redis and DynamoDB, plus the probe HTTP bridge. */
 @SpringBootApplication
-@ConfigurationPropertiesScan
+@ConfigurationPropertiesScan({"io.scopeline.ingest", "io.scopeline.service"})
 public class IngestApplication {
   public static void main(String[] args) {
     SpringApplication.run(IngestApplication.class, args);

@@ -7,7 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.codec.WireHeaders;
 import io.scopeline.ingest.config.KafkaProperties;
-import io.scopeline.ingest.config.StorageProperties;
+import io.scopeline.service.storage.StorageProperties;
 import io.scopeline.ingest.pipeline.IngestPipeline;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;

@@ -1,6 +1,6 @@
 package io.scopeline.ingest.store;
 
-import io.scopeline.ingest.config.StorageProperties;
+import io.scopeline.service.storage.StorageProperties;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.scopeline.ingest.config;
+package io.scopeline.service.storage;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

@@ -1,6 +1,5 @@
-package io.scopeline.ingest.store;
+package io.scopeline.service.storage;
 
-import io.scopeline.ingest.config.StorageProperties;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
