@@ -1,0 +1,78 @@
+package io.scopeline.query;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.query.api.ScopeApi;
+import io.scopeline.query.api.WindowReader;
+import io.scopeline.query.read.QuantumIndex;
+import io.scopeline.query.read.TieredReports;
+import io.scopeline.service.storage.AwsClients;
+import io.scopeline.service.storage.StorageProperties;
+import java.net.InetAddress;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** Wires the query service; no logic lives here. */
+@Configuration(proxyBeanMethods = false)
+public class QueryConfiguration {
+
+  /** Decoding and encoding are CPU work: a bounded pool, one thread per core. */
+  @Bean(destroyMethod = "dispose")
+  Scheduler codecScheduler() {
+    return Schedulers.newParallel("scopeline-codec", Runtime.getRuntime().availableProcessors());
+  }
+
+  @Bean(destroyMethod = "close")
+  S3AsyncClient s3Client(StorageProperties storage) {
+    return AwsClients.s3(storage);
+  }
+
+  @Bean(destroyMethod = "close")
+  DynamoDbAsyncClient dynamoClient(StorageProperties storage) {
+    return AwsClients.dynamo(storage);
+  }
+
+  @Bean
+  QuantumIndex quantumIndex(DynamoDbAsyncClient dynamo, StorageProperties storage) {
+    return new QuantumIndex(dynamo, storage.dynamodb().table());
+  }
+
+  @Bean(destroyMethod = "close")
+  TieredReports tieredReports(QueryProperties props, StorageProperties storage, S3AsyncClient s3,
+      Scheduler codecScheduler, MeterRegistry meters) {
+    return new TieredReports(props, storage, s3, codecScheduler, meters);
+  }
+
+  @Bean
+  WindowReader windowReader(QuantumIndex index, TieredReports reports, QueryProperties props) {
+    return new WindowReader(index, reports, props);
+  }
+
+  @Bean
+  ScopeApi scopeApi(WindowReader windows, QueryProperties props, Scheduler codecScheduler) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "scopeline";
+    }
+    return new ScopeApi(windows, props, codecScheduler, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
+        host);
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> scopeRoutes(ScopeApi api) {
+    return RouterFunctions.route()
+        .GET("/api", api::api)
+        .GET("/api/report", api::report)
+        .build();
+  }
+}

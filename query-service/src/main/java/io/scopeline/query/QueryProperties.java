@@ -1,0 +1,22 @@
+package io.scopeline.query;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How reports are read.
+ *
+ * @param window span of a live view: the quanta of the last window are merged (Scope: 15 s)
+ * @param cacheMaxNodes in-process cache size, counted in report nodes (a decoded node is about 1 KB)
+ * @param cacheTtl how long a decoded quantum stays cached; quanta never change once indexed
+ * @param fetchConcurrency quanta fetched at once for one window
+ * @param defaultTenant tenant of requests without {@code X-Scope-OrgID}; empty rejects them (401)
+ */
+@ConfigurationProperties("scopeline.query")
+public record QueryProperties(
+    @DefaultValue("15s") Duration window,
+    @DefaultValue("500000") long cacheMaxNodes,
+    @DefaultValue("5m") Duration cacheTtl,
+    @DefaultValue("8") int fetchConcurrency,
+    @DefaultValue("") String defaultTenant) {}

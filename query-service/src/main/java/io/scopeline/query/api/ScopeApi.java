@@ -1,0 +1,94 @@
+package io.scopeline.query.api;
+
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Timestamps;
+import io.scopeline.query.QueryProperties;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The Scope UI API, as far as it is built: {@code GET /api} and {@code GET /api/report}, with the
+ * tenant from {@code X-Scope-OrgID} (missing → 401 with a reason) and {@code timestamp=} for time
+ * travel.
+ */
+public final class ScopeApi {
+  private final WindowReader windows;
+  private final QueryProperties props;
+  private final Scheduler encodeScheduler;
+  private final String appId;
+  private final String hostname;
+
+  public ScopeApi(WindowReader windows, QueryProperties props, Scheduler encodeScheduler, String appId,
+      String hostname) {
+    this.windows = windows;
+    this.props = props;
+    this.encodeScheduler = encodeScheduler;
+    this.appId = appId;
+    this.hostname = hostname;
+  }
+
+  static Mono<ServerResponse> error(HttpStatus status, String reason) {
+    return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+  }
+
+  /** The request's tenant, or null with the reason in {@code problem[0]}. */
+  private TenantId tenant(ServerRequest request, String[] problem) {
+    String value = request.headers().firstHeader(WireHeaders.ORG_ID);
+    if (value == null || value.isEmpty()) {
+      value = props.defaultTenant();
+    }
+    problem[0] = TenantId.problem(value);
+    return problem[0] == null ? TenantId.of(value) : null;
+  }
+
+  private static long at(ServerRequest request) {
+    return request.queryParam("timestamp").filter(s -> !s.isEmpty())
+        .map(s -> Timestamps.ofInstant(Instant.parse(s)))
+        .orElseGet(() -> System.currentTimeMillis() * 1_000_000L);
+  }
+
+  public Mono<ServerResponse> report(ServerRequest request) {
+    String[] problem = new String[1];
+    TenantId tenant = tenant(request, problem);
+    if (tenant == null) {
+      return error(HttpStatus.UNAUTHORIZED, problem[0]);
+    }
+    long at;
+    try {
+      at = at(request);
+    } catch (DateTimeParseException e) {
+      return error(HttpStatus.BAD_REQUEST, "timestamp must be RFC 3339, e.g. 2026-11-22T01:39:28Z");
+    }
+    boolean msgpack = request.headers().accept().stream().anyMatch(m -> m.toString().startsWith("application/msgpack"));
+    ReportFormat format = msgpack ? ReportFormat.MSGPACK : ReportFormat.JSON;
+    return windows.window(tenant, at)
+        .publishOn(encodeScheduler)
+        .map(r -> ReportCodec.encode(r, format))
+        .flatMap(bytes -> ServerResponse.ok().contentType(MediaType.parseMediaType(format.contentType()))
+            .header("Cache-Control", "no-cache").bodyValue(bytes))
+        .onErrorResume(e -> error(HttpStatus.SERVICE_UNAVAILABLE, "reports unavailable: " + e.getMessage()));
+  }
+
+  public Mono<ServerResponse> api(ServerRequest request) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", appId);
+    body.put("version", "scopeline");
+    body.put("hostname", hostname);
+    body.put("plugins", List.of());
+    body.put("capabilities", Map.of("historic_reports", true));
+    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+  }
+}

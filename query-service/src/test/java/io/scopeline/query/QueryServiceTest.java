@@ -1,0 +1,214 @@
+package io.scopeline.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.codec.ReportLimits;
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.keys.Quanta;
+import io.scopeline.keys.StorageKeys;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Node;
+import io.scopeline.model.Report;
+import io.scopeline.model.TopologyType;
+import io.scopeline.service.storage.StorageProperties;
+import io.scopeline.testsupport.SharedInfrastructure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** The read path on real S3, DynamoDB and Redis, with quanta stored exactly as the ingest service stores them. */
+@ExtendWith(SharedInfrastructure.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class QueryServiceTest {
+  private static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    SharedInfrastructure.get().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  @Value("${local.server.port}")
+  int port;
+  @Autowired
+  S3AsyncClient s3;
+  @Autowired
+  DynamoDbAsyncClient dynamo;
+  @Autowired
+  StorageProperties storage;
+  @Autowired
+  MeterRegistry meters;
+  WebTestClient http;
+
+  @BeforeEach
+  void setUp() {
+    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
+        .build();
+    s3.createBucket(b -> b.bucket(storage.s3().bucket())).exceptionally(e -> null).join();
+    dynamo.createTable(b -> b.tableName(storage.dynamodb().table()).billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(AttributeDefinition.builder().attributeName("hour").attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName("ts").attributeType(ScalarAttributeType.N).build())
+        .keySchema(KeySchemaElement.builder().attributeName("hour").keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName("ts").keyType(KeyType.RANGE).build()))
+        .exceptionally(e -> null).join();
+  }
+
+  private static Report host(String name, long ts) {
+    Node n = Node.of(name + ";<host>", "host").withLatest("host_name", ts, name);
+    return Report.builder().id(name).ts(ts).windowNanos(3_000_000_000L)
+        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(n)).build();
+  }
+
+  /** Stores a quantum the way the ingest service does: S3 object, then the index row. */
+  private String store(TenantId tenant, long atNanos, int partition, Report report) {
+    long q = QUANTA.startOf(atNanos);
+    String key = StorageKeys.objectKey(tenant, q, partition, atNanos % 1000);
+    s3.putObject(b -> b.bucket(storage.s3().bucket()).key(key),
+        AsyncRequestBody.fromBytes(ReportCodec.encode(report, ReportFormat.MSGPACK_GZIP))).join();
+    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(Map.of(
+        "hour", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)),
+        "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, partition, atNanos % 1000)),
+        "report", AttributeValue.fromS(key)))).join();
+    return key;
+  }
+
+  private static long now() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
+  private Report getReport(String tenant, String query) {
+    byte[] body = http.get().uri("/api/report" + query).header(WireHeaders.ORG_ID, tenant).exchange()
+        .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    return ReportCodec.decode(body, ReportFormat.JSON, ReportLimits.DEFAULT);
+  }
+
+  private double s3Gets() {
+    var c = meters.find("scopeline.query.tier").tags("tier", "s3", "result", "hit").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  @Test
+  void apiReportMergesTheQuantaOfTheLastWindowAndSumsTheirWindows() {
+    TenantId tenant = TenantId.of("window-tenant");
+    long now = now();
+    store(tenant, now - 4_000_000_000L, 0, host("a", now - 4_000_000_000L));
+    store(tenant, now - 1_000_000_000L, 1, host("b", now - 1_000_000_000L));
+    store(tenant, now - 60_000_000_000L, 0, host("too-old", now - 60_000_000_000L));
+    Report merged = getReport(tenant.value(), "");
+    assertThat(merged.topology(TopologyType.HOST).nodes().size()).isEqualTo(2);
+    assertThat(merged.topology(TopologyType.HOST).nodes().get("a;<host>")).isNotNull();
+    assertThat(merged.windowNanos()).isEqualTo(6_000_000_000L);
+    assertThat(merged.topology(TopologyType.PROCESS).shape()).as("Scope's presets").isEqualTo("square");
+  }
+
+  @Test
+  void timeTravelReadsTheWindowEndingAtTheTimestamp() {
+    TenantId tenant = TenantId.of("travel-tenant");
+    long then = now() - 3_600_000_000_000L;
+    store(tenant, then - 2_000_000_000L, 0, host("past", then - 2_000_000_000L));
+    Instant at = Instant.ofEpochSecond(0, then);
+    Report merged = getReport(tenant.value(), "?timestamp=" + at);
+    assertThat(merged.topology(TopologyType.HOST).nodes().get("past;<host>")).isNotNull();
+    assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().size()).isZero();
+  }
+
+  @Test
+  void fiftyConcurrentColdRequestsReadEachQuantumFromS3Once() {
+    TenantId tenant = TenantId.of("flight-tenant");
+    long now = now();
+    List<String> keys = List.of(store(tenant, now - 2_000_000_000L, 0, host("x", now)),
+        store(tenant, now - 5_000_000_000L, 0, host("y", now)));
+    double before = s3Gets();
+    List<CompletableFuture<Integer>> calls = new ArrayList<>();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+    var gate = new java.util.concurrent.CountDownLatch(1);
+    try {
+      for (int i = 0; i < 50; i++) {
+        calls.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          return getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().size();
+        }, pool));
+      }
+      gate.countDown();
+      calls.forEach(c -> assertThat(c.join()).isEqualTo(2));
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(s3Gets() - before).as("S3 GETs for %s", keys).isEqualTo(keys.size());
+  }
+
+  @Test
+  void aHotCopyInRedisIsServedWithoutS3() {
+    TenantId tenant = TenantId.of("hot-tenant");
+    long now = now();
+    long q = QUANTA.startOf(now - 1_000_000_000L);
+    String key = StorageKeys.objectKey(tenant, q, 0, 7);
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
+        var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+      c.sync().set(StorageKeys.hotCopyKey(tenant, key), ReportCodec.encode(host("hot", now), ReportFormat.MSGPACK_GZIP));
+    }
+    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(Map.of(
+        "hour", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)),
+        "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, 0, 7)),
+        "report", AttributeValue.fromS(key)))).join();
+    double before = s3Gets();
+    assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("hot;<host>")).isNotNull();
+    assertThat(s3Gets()).isEqualTo(before);
+  }
+
+  @Test
+  void aTenantSeesNothingOfAnother() {
+    long now = now();
+    store(TenantId.of("tenant-a"), now - 1_000_000_000L, 0, host("secret", now));
+    assertThat(getReport("tenant-b", "").nodeCount()).isZero();
+    assertThat(getReport("tenant-a", "").nodeCount()).isEqualTo(1);
+  }
+
+  @Test
+  void requestsWithoutATenantAre401WithAReason() {
+    http.get().uri("/api/report").exchange().expectStatus().isUnauthorized().expectBody(String.class)
+        .value(b -> assertThat(b).contains("X-Scope-OrgID"));
+    http.get().uri("/api/report?timestamp=yesterday").header(WireHeaders.ORG_ID, "t").exchange()
+        .expectStatus().isBadRequest();
+  }
+
+  @Test
+  void msgpackOnRequestAndApiAnswersLikeScope() {
+    byte[] body = http.get().uri("/api/report").header(WireHeaders.ORG_ID, "t").header("Accept", "application/msgpack")
+        .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    assertThat(ReportCodec.decode(body, ReportFormat.MSGPACK, ReportLimits.DEFAULT).nodeCount()).isZero();
+    http.get().uri("/api").exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$.capabilities.historic_reports").isEqualTo(true).jsonPath("$.id").isNotEmpty();
+  }
+}
