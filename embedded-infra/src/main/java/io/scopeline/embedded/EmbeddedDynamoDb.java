@@ -50,20 +50,24 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     }
   }
 
-  /** Stops serving (connections are refused) but keeps the tables, for outage tests. */
+  /**
+   * Stops serving (connections are refused) but keeps the tables, for outage tests: only the
+   * connector stops; stopping the server would also shut the in-memory database down.
+   */
   public synchronized void stop() {
     try {
-      server.stop();
+      server.getConnectors()[0].stop();
     } catch (Exception e) {
-      log.warn("DynamoDB Local did not stop cleanly: {}", e.toString());
+      log.warn("DynamoDB Local connector did not stop cleanly: {}", e.toString());
     }
   }
 
   /** Serves the same tables again on the same port after {@link #stop()}. */
   public synchronized void restart() {
     try {
-      ((ServerConnector) server.getConnectors()[0]).setPort(port);
-      server.start();
+      ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+      connector.setPort(port);
+      connector.start();
     } catch (Exception e) {
       throw new IllegalStateException("DynamoDB Local did not restart: " + e.getMessage(), e);
     }
@@ -79,7 +83,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
   @Override
   public void close() {
-    stop();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("DynamoDB Local did not stop cleanly: {}", e.toString());
+    }
     handler.shutdown();
   }
 }

@@ -52,8 +52,8 @@ public class QueryConfiguration {
   }
 
   @Bean
-  WindowReader windowReader(QuantumIndex index, TieredReports reports, QueryProperties props) {
-    return new WindowReader(index, reports, props);
+  WindowReader windowReader(QuantumIndex index, TieredReports reports, QueryProperties props, MeterRegistry meters) {
+    return new WindowReader(index, reports, props, meters);
   }
 
   @Bean

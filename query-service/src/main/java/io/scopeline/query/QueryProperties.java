@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cacheTtl how long a decoded quantum stays cached; quanta never change once indexed
  * @param fetchConcurrency quanta fetched at once for one window
  * @param defaultTenant tenant of requests without {@code X-Scope-OrgID}; empty rejects them (401)
+ * @param maxStaleness when the index or S3 fails, the tenant's last good live window is served
+ *     (marked stale) while it is younger than this; older, the answer is 503 with the reason
  */
 @ConfigurationProperties("scopeline.query")
 public record QueryProperties(
@@ -19,4 +21,5 @@ public record QueryProperties(
     @DefaultValue("500000") long cacheMaxNodes,
     @DefaultValue("5m") Duration cacheTtl,
     @DefaultValue("8") int fetchConcurrency,
-    @DefaultValue("") String defaultTenant) {}
+    @DefaultValue("") String defaultTenant,
+    @DefaultValue("60s") Duration maxStaleness) {}

@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The read path on real S3, DynamoDB and Redis, with quanta stored exactly as the ingest service stores them. */
 @ExtendWith(SharedInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"scopeline.query.max-staleness=8s", "scopeline.storage.request-timeout=1s"})
 class QueryServiceTest {
   private static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
 
@@ -185,6 +186,51 @@ class QueryServiceTest {
     double before = s3Gets();
     assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("hot;<host>")).isNotNull();
     assertThat(s3Gets()).isEqualTo(before);
+  }
+
+  @Test
+  void whenTheIndexFailsTheLastGoodWindowIsServedMarkedStaleThen503AfterTheLimit() throws Exception {
+    TenantId tenant = TenantId.of("stale-tenant");
+    store(tenant, now() - 1_000_000_000L, 0, host("kept", now()));
+    assertThat(getReport(tenant.value(), "").nodeCount()).isEqualTo(1);
+    var dynamoServer = SharedInfrastructure.get().dynamo();
+    dynamoServer.stop();
+    try {
+      byte[] body = http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+          .expectStatus().isOk().expectHeader().exists(io.scopeline.query.api.ScopeApi.STALE_HEADER)
+          .expectBody(byte[].class).returnResult().getResponseBody();
+      assertThat(ReportCodec.decode(body, ReportFormat.JSON, ReportLimits.DEFAULT).topology(TopologyType.HOST).nodes()
+          .get("kept;<host>")).isNotNull();
+      assertThat(meters.counter("scopeline.query.window.stale").count()).isPositive();
+      Thread.sleep(8500);
+      http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+          .expectStatus().isEqualTo(503).expectBody(String.class).value(b -> assertThat(b).contains("unavailable"));
+      http.get().uri("/api/report").header(WireHeaders.ORG_ID, "never-read-tenant").exchange()
+          .expectStatus().isEqualTo(503);
+    } finally {
+      dynamoServer.restart();
+    }
+    // Recovered: fresh data is read again (the first quantum has left the 15 s window by now).
+    store(tenant, now() - 1_000_000_000L, 0, host("after", now()));
+    assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("after;<host>")).isNotNull();
+  }
+
+  @Test
+  void withRedisDownQuantaComeFromS3AndTheRedisErrorIsCounted() {
+    TenantId tenant = TenantId.of("no-redis-tenant");
+    store(tenant, now() - 1_000_000_000L, 0, host("from-s3", now()));
+    var redis = SharedInfrastructure.get().redis();
+    double errorsBefore = meters.counter("scopeline.query.tier", "tier", "redis", "result", "error").count();
+    double s3Before = s3Gets();
+    redis.stop();
+    try {
+      assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("from-s3;<host>")).isNotNull();
+      assertThat(meters.counter("scopeline.query.tier", "tier", "redis", "result", "error").count())
+          .isGreaterThan(errorsBefore);
+      assertThat(s3Gets()).isGreaterThan(s3Before);
+    } finally {
+      redis.restart();
+    }
   }
 
   @Test

@@ -24,6 +24,9 @@ import reactor.core.scheduler.Scheduler;
  * travel.
  */
 public final class ScopeApi {
+  /** Response header on a stale fallback: the age of the served window in seconds. */
+  public static final String STALE_HEADER = "X-Scopeline-Stale";
+
   private final WindowReader windows;
   private final QueryProperties props;
   private final Scheduler encodeScheduler;
@@ -72,14 +75,22 @@ public final class ScopeApi {
     } catch (DateTimeParseException e) {
       return error(HttpStatus.BAD_REQUEST, "timestamp must be RFC 3339, e.g. 2026-11-22T01:39:28Z");
     }
+    boolean live = request.queryParam("timestamp").filter(s -> !s.isEmpty()).isEmpty();
     boolean msgpack = request.headers().accept().stream().anyMatch(m -> m.toString().startsWith("application/msgpack"));
     ReportFormat format = msgpack ? ReportFormat.MSGPACK : ReportFormat.JSON;
-    return windows.window(tenant, at)
+    return windows.window(tenant, at, live)
         .publishOn(encodeScheduler)
-        .map(r -> ReportCodec.encode(r, format))
-        .flatMap(bytes -> ServerResponse.ok().contentType(MediaType.parseMediaType(format.contentType()))
-            .header("Cache-Control", "no-cache").bodyValue(bytes))
-        .onErrorResume(e -> error(HttpStatus.SERVICE_UNAVAILABLE, "reports unavailable: " + e.getMessage()));
+        .flatMap(w -> {
+          byte[] bytes = ReportCodec.encode(w.report(), format);
+          var response = ServerResponse.ok().contentType(MediaType.parseMediaType(format.contentType()))
+              .header("Cache-Control", "no-cache");
+          if (w.stale()) {
+            // How old the served window is: the stores failed and this is the last good one.
+            response = response.header(STALE_HEADER, Long.toString(w.staleFor().toSeconds()));
+          }
+          return response.bodyValue(bytes);
+        })
+        .onErrorResume(e -> error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }
 
   public Mono<ServerResponse> api(ServerRequest request) {

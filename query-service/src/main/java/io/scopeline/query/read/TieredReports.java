@@ -82,8 +82,16 @@ public final class TieredReports implements AutoCloseable {
         .map(bytes -> ReportUpgrade.upgrade(ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT)));
   }
 
+  private <T> Mono<T> timed(String tier, Mono<T> op) {
+    return Mono.defer(() -> {
+      long t0 = System.nanoTime();
+      return op.doFinally(s -> meters.timer("scopeline.query.tier.latency", "tier", tier)
+          .record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS));
+    });
+  }
+
   private Mono<byte[]> fromRedis(String key) {
-    return connection().flatMap(c -> c.reactive().get(key)).timeout(redisTimeout)
+    return timed("redis", connection().flatMap(c -> c.reactive().get(key)).timeout(redisTimeout))
         .doOnNext(v -> count("redis", "hit"))
         .switchIfEmpty(Mono.fromRunnable(() -> count("redis", "miss")))
         .onErrorResume(e -> {
@@ -94,7 +102,8 @@ public final class TieredReports implements AutoCloseable {
   }
 
   private Mono<byte[]> fromS3(String key) {
-    return Mono.fromFuture(() -> s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes()))
+    return timed("s3", Mono.fromFuture(() -> s3.getObject(b -> b.bucket(bucket).key(key),
+            AsyncResponseTransformer.toBytes())))
         .map(r -> r.asByteArray())
         .doOnNext(b -> count("s3", "hit"))
         .doOnError(e -> count("s3", "error"));

@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,13 +25,24 @@ public final class AwsClients {
     return DefaultCredentialsProvider.builder().build();
   }
 
+  private static ClientOverrideConfiguration timeouts(StorageProperties props) {
+    return ClientOverrideConfiguration.builder().apiCallAttemptTimeout(props.requestTimeout()).build();
+  }
+
+  private static NettyNioAsyncHttpClient.Builder http(StorageProperties props) {
+    Duration connect = props.requestTimeout().compareTo(Duration.ofSeconds(5)) < 0 ? props.requestTimeout()
+        : Duration.ofSeconds(5);
+    return NettyNioAsyncHttpClient.builder().connectionTimeout(connect);
+  }
+
   public static S3AsyncClient s3(StorageProperties props) {
     var b = S3AsyncClient.builder().region(Region.of(props.region())).credentialsProvider(credentials(props))
         .forcePathStyle(props.s3().pathStyle())
         // Checksums only where S3 requires them: S3-compatible servers vary in trailer support.
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)));
+        .overrideConfiguration(timeouts(props))
+        .httpClientBuilder(http(props));
     if (props.s3().endpoint() != null && !props.s3().endpoint().isBlank()) {
       b.endpointOverride(URI.create(props.s3().endpoint()));
     }
@@ -39,7 +51,8 @@ public final class AwsClients {
 
   public static DynamoDbAsyncClient dynamo(StorageProperties props) {
     var b = DynamoDbAsyncClient.builder().region(Region.of(props.region())).credentialsProvider(credentials(props))
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)));
+        .overrideConfiguration(timeouts(props))
+        .httpClientBuilder(http(props));
     if (props.dynamodb().endpoint() != null && !props.dynamodb().endpoint().isBlank()) {
       b.endpointOverride(URI.create(props.dynamodb().endpoint()));
     }

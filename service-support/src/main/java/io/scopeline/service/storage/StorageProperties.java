@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param region AWS region of S3 and DynamoDB
  * @param accessKey static access key (standalone and tests); unset = the AWS default credentials chain
  * @param secretKey static secret key, with {@code accessKey}
+ * @param requestTimeout longest one S3 or DynamoDB request attempt may take (the SDK retries it)
  * @param createResources create the bucket and table when missing (standalone and development);
  *     otherwise their absence keeps readiness DOWN with a message saying what is missing
  * @param s3 object store for quantum objects
@@ -20,6 +21,7 @@ public record StorageProperties(
     @DefaultValue("us-east-1") String region,
     String accessKey,
     String secretKey,
+    @DefaultValue("10s") java.time.Duration requestTimeout,
     @DefaultValue("false") boolean createResources,
     @DefaultValue S3 s3,
     @DefaultValue DynamoDb dynamodb,
