@@ -1,11 +1,13 @@
 package io.scopeline.query;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.query.api.ProbeStatusTable;
 import io.scopeline.query.api.ScopeApi;
 import io.scopeline.query.api.WindowReader;
 import io.scopeline.query.read.QuantumIndex;
 import io.scopeline.query.read.TieredReports;
 import io.scopeline.service.storage.AwsClients;
+import io.scopeline.service.storage.LazyRedis;
 import io.scopeline.service.storage.StorageProperties;
 import java.net.InetAddress;
 import java.util.HexFormat;
@@ -46,9 +48,14 @@ public class QueryConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  TieredReports tieredReports(QueryProperties props, StorageProperties storage, S3AsyncClient s3,
+  LazyRedis redis(StorageProperties storage) {
+    return new LazyRedis(storage);
+  }
+
+  @Bean
+  TieredReports tieredReports(QueryProperties props, StorageProperties storage, S3AsyncClient s3, LazyRedis redis,
       Scheduler codecScheduler, MeterRegistry meters) {
-    return new TieredReports(props, storage, s3, codecScheduler, meters);
+    return new TieredReports(props, storage, s3, redis, codecScheduler, meters);
   }
 
   @Bean
@@ -57,14 +64,14 @@ public class QueryConfiguration {
   }
 
   @Bean
-  ScopeApi scopeApi(WindowReader windows, QueryProperties props, Scheduler codecScheduler) {
+  ScopeApi scopeApi(WindowReader windows, LazyRedis redis, QueryProperties props, Scheduler codecScheduler) {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
     } catch (Exception e) {
       host = "scopeline";
     }
-    return new ScopeApi(windows, props, codecScheduler, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
+    return new ScopeApi(windows, new ProbeStatusTable(redis), props, codecScheduler, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
         host);
   }
 
@@ -73,6 +80,7 @@ public class QueryConfiguration {
     return RouterFunctions.route()
         .GET("/api", api::api)
         .GET("/api/report", api::report)
+        .GET("/api/probes", api::probes)
         .build();
   }
 }

@@ -234,6 +234,29 @@ class QueryServiceTest {
   }
 
   @Test
+  void apiProbesListsScopesFieldsWithLivenessFromTheIngestSide() {
+    TenantId tenant = TenantId.of("probes-tenant");
+    long now = now();
+    Node h = Node.of("web-01;<host>", "host").withLatest("host_name", now, "web-01")
+        .withLatest("control_probe_id", now, "p-1").withLatest("host_scope_version", now, "1.13.2");
+    store(tenant, now - 1_000_000_000L, 0, Report.builder().windowNanos(3_000_000_000L)
+        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(h)).build());
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri()); var c = redis.connect()) {
+      c.sync().hset(StorageKeys.probeStatusKey(tenant), Map.of(
+          "p-1", "{\"status\":\"ok\",\"lastSeen\":1795311568000,\"interval\":3000}",
+          "p-2", "{\"status\":\"nodata\",\"lastSeen\":1795311500000,\"interval\":3000}"));
+    }
+    http.get().uri("/api/probes").header(WireHeaders.ORG_ID, tenant.value()).exchange().expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.length()").isEqualTo(2)
+        .jsonPath("$[?(@.id == 'p-1')].hostname").isEqualTo("web-01")
+        .jsonPath("$[?(@.id == 'p-1')].version").isEqualTo("1.13.2")
+        .jsonPath("$[?(@.id == 'p-1')].status").isEqualTo("ok")
+        .jsonPath("$[?(@.id == 'p-2')].status").isEqualTo("nodata")
+        .jsonPath("$[?(@.id == 'p-2')].lastReport").isEqualTo(1795311500000L);
+  }
+
+  @Test
   void aTenantSeesNothingOfAnother() {
     long now = now();
     store(TenantId.of("tenant-a"), now - 1_000_000_000L, 0, host("secret", now));

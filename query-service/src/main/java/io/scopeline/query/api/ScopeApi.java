@@ -28,14 +28,16 @@ public final class ScopeApi {
   public static final String STALE_HEADER = "X-Scopeline-Stale";
 
   private final WindowReader windows;
+  private final ProbeStatusTable statuses;
   private final QueryProperties props;
   private final Scheduler encodeScheduler;
   private final String appId;
   private final String hostname;
 
-  public ScopeApi(WindowReader windows, QueryProperties props, Scheduler encodeScheduler, String appId,
-      String hostname) {
+  public ScopeApi(WindowReader windows, ProbeStatusTable statuses, QueryProperties props, Scheduler encodeScheduler,
+      String appId, String hostname) {
     this.windows = windows;
+    this.statuses = statuses;
     this.props = props;
     this.encodeScheduler = encodeScheduler;
     this.appId = appId;
@@ -90,6 +92,23 @@ public final class ScopeApi {
           }
           return response.bodyValue(bytes);
         })
+        .onErrorResume(e -> error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
+  }
+
+  /**
+   * {@code GET /api/probes}: Scope's fields (id, hostname, version, lastSeen) from the window's
+   * host nodes, plus {@code status} ({@code ok} or {@code nodata}) and {@code lastReport} (epoch
+   * millis) from the ingest side's liveness table; probes known only to that table are listed too.
+   */
+  public Mono<ServerResponse> probes(ServerRequest request) {
+    String[] problem = new String[1];
+    TenantId tenant = tenant(request, problem);
+    if (tenant == null) {
+      return error(HttpStatus.UNAUTHORIZED, problem[0]);
+    }
+    return Mono.zip(windows.window(tenant, System.currentTimeMillis() * 1_000_000L, true), statuses.read(tenant))
+        .map(t -> ProbeList.of(t.getT1().report(), t.getT2()))
+        .flatMap(list -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(list))
         .onErrorResume(e -> error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }
 

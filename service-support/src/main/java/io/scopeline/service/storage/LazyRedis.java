@@ -1,0 +1,58 @@
+package io.scopeline.service.storage;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Mono;
+
+/**
+ * A Redis connection made on first use and made again after a failure, so a service starts and
+ * keeps running while Redis is down. Commands fail at once while disconnected instead of queueing.
+ */
+public final class LazyRedis implements AutoCloseable {
+  private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+  private final RedisClient client = RedisClient.create();
+  private final RedisURI uri;
+  private final Duration timeout;
+  private final AtomicReference<Mono<StatefulRedisConnection<String, byte[]>>> connection = new AtomicReference<>();
+
+  public LazyRedis(StorageProperties props) {
+    this.uri = RedisURI.create(props.redis().uri());
+    this.timeout = props.redis().commandTimeout();
+    uri.setTimeout(timeout);
+    client.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+  }
+
+  /** The connection (string keys, byte values), connecting when needed. */
+  public Mono<StatefulRedisConnection<String, byte[]>> connection() {
+    Mono<StatefulRedisConnection<String, byte[]>> current = connection.get();
+    if (current != null) {
+      return current;
+    }
+    Mono<StatefulRedisConnection<String, byte[]>> fresh =
+        Mono.fromFuture(() -> client.connectAsync(CODEC, uri).toCompletableFuture()).cache();
+    return connection.compareAndSet(null, fresh) ? fresh : connection.get();
+  }
+
+  /** Forget the connection after a failure, so the next use connects again. */
+  public void reset() {
+    connection.set(null);
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public void close() {
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}
