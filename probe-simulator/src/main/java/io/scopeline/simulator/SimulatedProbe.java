@@ -1,0 +1,193 @@
+package io.scopeline.simulator;
+
+import io.scopeline.model.KeyedMap;
+import io.scopeline.model.LatestMap;
+import io.scopeline.model.MetadataTemplate;
+import io.scopeline.model.Metric;
+import io.scopeline.model.MetricTemplate;
+import io.scopeline.model.Node;
+import io.scopeline.model.Report;
+import io.scopeline.model.StringSet;
+import io.scopeline.model.Topology;
+import io.scopeline.model.TopologyType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One simulated Scope probe on one host: a host running containers (from a few images), each with
+ * processes, with TCP connections to other hosts and to the internet. Like a real probe it
+ * publishes a full report every third time and deltas in between, stamps Window with the publish
+ * interval, and emits a shortcut report at once when a container stops or starts.
+ */
+public final class SimulatedProbe {
+  /** What a probe looks like. */
+  public record Spec(String host, int hostIndex, int containers, int processesPerContainer, int peerHosts,
+      double churnPerPublish, long seed) {}
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final int FULL_EVERY = 3;
+
+  private final Spec spec;
+  private final Random random;
+  private final String probeId;
+  private final boolean[] running;
+  private final long startNanos;
+  private int publishes;
+  private Report lastFull = Report.EMPTY;
+  private final List<Report> shortcuts = new ArrayList<>();
+
+  public SimulatedProbe(Spec spec, long startNanos) {
+    this.spec = spec;
+    this.random = new Random(spec.seed());
+    this.probeId = Long.toHexString(new Random(spec.seed() ^ 0x5DEECE66DL).nextLong());
+    this.running = new boolean[spec.containers()];
+    for (int i = 0; i < running.length; i++) {
+      running[i] = i % 5 != 4;
+    }
+    this.startNanos = startNanos;
+  }
+
+  public String probeId() {
+    return probeId;
+  }
+
+  public String hostNodeId() {
+    return spec.host() + ";<host>";
+  }
+
+  /** The next publish at {@code nowNanos}: full every third time, a delta otherwise. */
+  public Report publish(long nowNanos, long windowNanos) {
+    churn(nowNanos);
+    Report full = fullReport(nowNanos, windowNanos);
+    Report out;
+    if (publishes % FULL_EVERY == 0) {
+      lastFull = full;
+      out = full;
+    } else {
+      out = Deltas.of(full, lastFull);
+    }
+    publishes++;
+    return out;
+  }
+
+  /** Shortcut reports emitted since the last call (container state changes). */
+  public List<Report> drainShortcuts() {
+    List<Report> out = List.copyOf(shortcuts);
+    shortcuts.clear();
+    return out;
+  }
+
+  private void churn(long nowNanos) {
+    if (spec.containers() == 0 || random.nextDouble() >= spec.churnPerPublish()) {
+      return;
+    }
+    int c = random.nextInt(spec.containers());
+    running[c] = !running[c];
+    Node node = container(c, nowNanos);
+    shortcuts.add(Report.builder().ts(nowNanos).shortcut(true).id(probeId + "-shortcut-" + nowNanos)
+        .topology(TopologyType.CONTAINER, Topology.EMPTY.withNode(node)).build());
+  }
+
+  private String hostIp() {
+    return "10.0." + (spec.hostIndex() / 250) + "." + (spec.hostIndex() % 250 + 1);
+  }
+
+  private String containerId(int c) {
+    return String.format("%012x%052x", spec.seed() & 0xffffffffffL, (long) c);
+  }
+
+  private LatestMap latest(long ts, String... kv) {
+    LatestMap.Builder b = LatestMap.builder(kv.length / 2);
+    for (int i = 0; i < kv.length; i += 2) {
+      b.put(kv[i], ts, kv[i + 1]);
+    }
+    return b.build();
+  }
+
+  private Metric metric(long nowNanos, double base, double max) {
+    long[] dates = {nowNanos - 2 * SECOND, nowNanos - SECOND, nowNanos};
+    double[] values = new double[3];
+    for (int i = 0; i < 3; i++) {
+      values[i] = Math.round((base + random.nextDouble() * base * 0.2) * 100) / 100.0;
+    }
+    return Metric.of(dates, values, Math.min(values[0], Math.min(values[1], values[2])), max);
+  }
+
+  private Node container(int c, long now) {
+    String id = containerId(c);
+    String image = "registry.example/app-" + (c % 3) + ":1." + (c % 2);
+    LatestMap l = latest(now, "docker_container_id", id, "docker_container_name", spec.host() + "-app-" + c,
+        "docker_container_state", running[c] ? "running" : "stopped", "docker_container_state_human",
+        running[c] ? "Up" : "Exited", "docker_image_id", "img" + (c % 3), "docker_image_name", image,
+        "docker_container_hostname", spec.host(), "host_node_id", hostNodeId());
+    KeyedMap<StringSet> parents = KeyedMap.<StringSet>empty().with("host", StringSet.of(hostNodeId()))
+        .with("container_image", StringSet.of("img" + (c % 3) + ";<container_image>"));
+    KeyedMap<Metric> metrics = running[c]
+        ? KeyedMap.<Metric>empty().with("docker_cpu_total_usage", metric(now, 5 + c, 100))
+            .with("docker_memory_usage", metric(now, 50_000_000L + c * 1_000_000L, 1_000_000_000L))
+        : KeyedMap.empty();
+    return new Node(id + ";<container>", "container",
+        KeyedMap.of("docker_container_ips", StringSet.of("172.17." + spec.hostIndex() % 250 + "." + (c + 2))), null,
+        l, metrics, parents, null);
+  }
+
+  /** The whole current state as a full report. */
+  Report fullReport(long now, long windowNanos) {
+    String host = hostNodeId();
+    long uptime = (now - startNanos) / SECOND + 3600;
+    Node hostNode = new Node(host, "host", KeyedMap.of("local_networks", StringSet.of("10.0.0.0/16")), null,
+        latest(now, "host_name", spec.host(), "os", "linux", "kernel_version", "6.1.0-sim", "uptime",
+            Long.toString(uptime), "host_scope_version", "scopeline-sim", "control_probe_id", probeId,
+            "host_node_id", host),
+        KeyedMap.<Metric>empty().with("host_cpu_usage_percent", metric(now, 20, 100))
+            .with("host_mem_usage_bytes", metric(now, 2e9, 16e9)).with("load1", metric(now, 0.5, 0.5)),
+        KeyedMap.of("host", StringSet.of(host)), null);
+    Topology hosts = TopologyType.HOST.defaultTopology().withNode(hostNode)
+        .withMetadataTemplates(KeyedMap.<MetadataTemplate>empty()
+            .with("host_name", new MetadataTemplate("host_name", "Hostname", 0, "", 11, "latest"))
+            .with("os", new MetadataTemplate("os", "OS", 0, "", 12, "latest"))
+            .with("uptime", new MetadataTemplate("uptime", "Uptime", 0, "duration", 2, "latest")))
+        .withMetricTemplates(KeyedMap.<MetricTemplate>empty()
+            .with("host_cpu_usage_percent", new MetricTemplate("host_cpu_usage_percent", "CPU", "percent", "", 1))
+            .with("host_mem_usage_bytes", new MetricTemplate("host_mem_usage_bytes", "Memory", "filesize", "", 2)));
+    Topology containers = TopologyType.CONTAINER.defaultTopology();
+    Topology images = TopologyType.CONTAINER_IMAGE.defaultTopology();
+    Topology processes = TopologyType.PROCESS.defaultTopology();
+    Topology endpoints = TopologyType.ENDPOINT.defaultTopology();
+    for (int c = 0; c < spec.containers(); c++) {
+      containers = containers.withNode(container(c, now));
+      String img = "img" + (c % 3) + ";<container_image>";
+      images = images.withNode(new Node(img, "container_image", null, null,
+          latest(now, "docker_image_id", "img" + (c % 3), "docker_image_name", "registry.example/app-" + (c % 3)),
+          null, KeyedMap.of("host", StringSet.of(host)), null));
+      if (!running[c]) {
+        continue;
+      }
+      for (int p = 0; p < spec.processesPerContainer(); p++) {
+        String pid = Integer.toString(1000 + c * 10 + p);
+        processes = processes.withNode(new Node(spec.host() + ";" + pid, "process", null, null,
+            latest(now, "pid", pid, "name", p == 0 ? "app-server" : "worker", "cmdline", "/usr/bin/app --worker " + p,
+                "ppid", p == 0 ? "1" : Integer.toString(1000 + c * 10), "docker_container_id", containerId(c),
+                "host_node_id", host),
+            KeyedMap.of("process_cpu_usage_percent", metric(now, 1 + p, 100)),
+            KeyedMap.<StringSet>empty().with("host", StringSet.of(host))
+                .with("container", StringSet.of(containerId(c) + ";<container>")), null));
+        if (p == 0) {
+          // One connection per container: to a peer host, or to the internet.
+          int peer = spec.peerHosts() > 0 ? (spec.hostIndex() + 1 + c) % Math.max(1, spec.peerHosts()) : -1;
+          String remote = peer >= 0 && peer != spec.hostIndex() && c % 4 != 3
+              ? ";10.0." + (peer / 250) + "." + (peer % 250 + 1) + ";8080" : ";93.184.216." + (34 + c % 10) + ";443";
+          String local = spec.host() + ";" + hostIp() + ";" + (40000 + c);
+          endpoints = endpoints.withNode(new Node(local, "endpoint", null, StringSet.of(remote),
+              latest(now, "pid", pid, "host_node_id", host), null, null, null));
+          endpoints = endpoints.withNode(Node.of(remote, "endpoint"));
+        }
+      }
+    }
+    return Report.builder().ts(now).windowNanos(windowNanos).id(probeId + "-" + now)
+        .topology(TopologyType.HOST, hosts).topology(TopologyType.CONTAINER, containers)
+        .topology(TopologyType.CONTAINER_IMAGE, images).topology(TopologyType.PROCESS, processes)
+        .topology(TopologyType.ENDPOINT, endpoints).build();
+  }
+}
