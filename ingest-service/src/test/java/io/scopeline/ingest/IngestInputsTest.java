@@ -75,6 +75,33 @@ class IngestInputsTest extends IngestTestBase {
   }
 
   @Test
+  void theProbeSimulatorFeedsThePipelineOverHttpAndOverKafka() throws Exception {
+    var spec = new io.scopeline.simulator.ProbeFleet.Spec(1, 2, 2, 1, 0, Duration.ofMillis(300), 11);
+    var fleet = new io.scopeline.simulator.ProbeFleet(spec, now());
+    var overHttp = new io.scopeline.simulator.Simulator();
+    try (var publisher = io.scopeline.simulator.Publisher.http("http://127.0.0.1:" + port)) {
+      assertThat(overHttp.run(fleet, publisher, Duration.ofMillis(700), false).errors()).isZero();
+    }
+    var fleet2 = new io.scopeline.simulator.ProbeFleet(
+        new io.scopeline.simulator.ProbeFleet.Spec(1, 2, 2, 1, 0, Duration.ofMillis(300), 12), now());
+    try (var publisher = io.scopeline.simulator.Publisher.kafka(kafka.bootstrapServers(), kafka.reportsTopic())) {
+      assertThat(new io.scopeline.simulator.Simulator().run(fleet2, publisher, Duration.ofMillis(700), false).errors())
+          .isZero();
+    }
+    // Both fleets are tenant-0; their hosts are t0-host-0 and t0-host-1, with containers.
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+      Report merged = Report.withDefaults();
+      for (Report r : stored.reports(TenantId.of("tenant-0"))) {
+        merged = merged.merge(r);
+      }
+      assertThat(merged.topology(TopologyType.HOST).nodes().get("t0-host-0;<host>")).isNotNull();
+      assertThat(merged.topology(TopologyType.HOST).nodes().get("t0-host-1;<host>")).isNotNull();
+      // Container ids derive from each fleet's seed: 4 arrived over HTTP and 4 over Kafka.
+      assertThat(merged.topology(TopologyType.CONTAINER).nodes().size()).isEqualTo(8);
+    });
+  }
+
+  @Test
   void manyProbesOfThreeTenantsLandInTheQuantaOfTheirRecordTimesWithIndexAndHotCopies() throws Exception {
     Quanta quanta = Quanta.of(Duration.ofSeconds(1));
     long base = System.currentTimeMillis() - 30_000;
