@@ -6,14 +6,13 @@ import io.scopeline.query.api.ScopeApi;
 import io.scopeline.query.api.WindowReader;
 import io.scopeline.query.read.QuantumIndex;
 import io.scopeline.query.read.TieredReports;
-import io.scopeline.service.storage.AwsClients;
+import io.scopeline.service.ScopeAppInfo;
+import io.scopeline.service.storage.StorageClients;
 import io.scopeline.service.storage.LazyRedis;
 import io.scopeline.service.storage.StorageProperties;
-import java.net.InetAddress;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -24,22 +23,13 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** Wires the query service; no logic lives here. */
 @Configuration(proxyBeanMethods = false)
+@Import(StorageClients.class)
 public class QueryConfiguration {
 
   /** Decoding and encoding are CPU work: a bounded pool, one thread per core. */
   @Bean(destroyMethod = "dispose")
   Scheduler codecScheduler() {
     return Schedulers.newParallel("scopeline-codec", Runtime.getRuntime().availableProcessors());
-  }
-
-  @Bean(destroyMethod = "close")
-  S3AsyncClient s3Client(StorageProperties storage) {
-    return AwsClients.s3(storage);
-  }
-
-  @Bean(destroyMethod = "close")
-  DynamoDbAsyncClient dynamoClient(StorageProperties storage) {
-    return AwsClients.dynamo(storage);
   }
 
   @Bean
@@ -65,14 +55,7 @@ public class QueryConfiguration {
 
   @Bean
   ScopeApi scopeApi(WindowReader windows, LazyRedis redis, QueryProperties props, Scheduler codecScheduler) {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      host = "scopeline";
-    }
-    return new ScopeApi(windows, new ProbeStatusTable(redis), props, codecScheduler, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
-        host);
+    return new ScopeApi(windows, new ProbeStatusTable(redis), props, codecScheduler, ScopeAppInfo.forThisInstance());
   }
 
   @Bean

@@ -8,10 +8,8 @@ import io.scopeline.codec.ReportLimits;
 import io.scopeline.codec.ReportTooLargeException;
 import io.scopeline.codec.WireHeaders;
 import io.scopeline.ingest.config.KafkaProperties;
+import io.scopeline.service.ScopeAppInfo;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -38,43 +36,22 @@ public final class ReportBridge {
   private final ReportLimits limits;
   private final Scheduler decodeScheduler;
   private final MeterRegistry meters;
-  private final String appId;
-  private final String hostname;
+  private final ScopeAppInfo app;
 
   public ReportBridge(TenantResolver tenants, KafkaSender<String, byte[]> sender, KafkaProperties kafka,
-      ReportLimits limits, Scheduler decodeScheduler, MeterRegistry meters, String appId, String hostname) {
+      ReportLimits limits, Scheduler decodeScheduler, MeterRegistry meters, ScopeAppInfo app) {
     this.tenants = tenants;
     this.sender = sender;
     this.kafka = kafka;
     this.limits = limits;
     this.decodeScheduler = decodeScheduler;
     this.meters = meters;
-    this.appId = appId;
-    this.hostname = hostname;
+    this.app = app;
   }
 
   /** Scope errors are JSON strings. */
   private static Mono<ServerResponse> error(HttpStatus status, String reason) {
-    return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(jsonString(reason));
-  }
-
-  static String jsonString(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
+    return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(ScopeAppInfo.jsonString(reason));
   }
 
   public Mono<ServerResponse> postReport(ServerRequest request) {
@@ -160,12 +137,6 @@ public final class ReportBridge {
 
   /** {@code GET /api}: what Scope's app answers, so probes find an app id to publish to. */
   public Mono<ServerResponse> api(ServerRequest request) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", appId);
-    body.put("version", "scopeline");
-    body.put("hostname", hostname);
-    body.put("plugins", List.of());
-    body.put("capabilities", Map.of("historic_reports", true));
-    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(app.body());
   }
 }

@@ -10,22 +10,21 @@ import io.scopeline.ingest.pipeline.IngestPipeline;
 import io.scopeline.ingest.pipeline.RecordDecoder;
 import io.scopeline.ingest.pipeline.SegmentWriter;
 import io.scopeline.ingest.pipeline.ShortcutNotifier;
-import io.scopeline.service.storage.AwsClients;
+import io.scopeline.service.ScopeAppInfo;
+import io.scopeline.service.storage.StorageClients;
 import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.ingest.store.ObjectStore;
 import io.scopeline.ingest.store.ReportIndex;
 import io.scopeline.ingest.store.StorageBootstrap;
 import io.scopeline.service.storage.StorageProperties;
-import java.net.InetAddress;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -38,22 +37,13 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** Wires the ingest service; no logic lives here. */
 @Configuration(proxyBeanMethods = false)
+@Import(StorageClients.class)
 public class IngestConfiguration {
 
   /** Decoding and encoding are CPU work: a bounded pool, one thread per core. */
   @Bean(destroyMethod = "dispose")
   Scheduler decodeScheduler(IngestProperties props) {
     return Schedulers.newParallel("scopeline-decode", props.effectiveDecodeParallelism());
-  }
-
-  @Bean(destroyMethod = "close")
-  S3AsyncClient s3Client(StorageProperties storage) {
-    return AwsClients.s3(storage);
-  }
-
-  @Bean(destroyMethod = "close")
-  DynamoDbAsyncClient dynamoClient(StorageProperties storage) {
-    return AwsClients.dynamo(storage);
   }
 
   @Bean
@@ -143,17 +133,8 @@ public class IngestConfiguration {
   @Bean
   ReportBridge reportBridge(BridgeProperties bridge, KafkaSender<String, byte[]> sender, KafkaProperties kafka,
       IngestProperties props, Scheduler decodeScheduler, MeterRegistry meters) {
-    String appId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     return new ReportBridge(new TenantResolver(bridge), sender, kafka, props.limits(), decodeScheduler, meters,
-        appId, hostname());
-  }
-
-  private static String hostname() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "scopeline";
-    }
+        ScopeAppInfo.forThisInstance());
   }
 
   @Bean(destroyMethod = "close")

@@ -6,11 +6,9 @@ import io.scopeline.codec.WireHeaders;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Timestamps;
 import io.scopeline.query.QueryProperties;
+import io.scopeline.service.ScopeAppInfo;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -31,22 +29,20 @@ public final class ScopeApi {
   private final ProbeStatusTable statuses;
   private final QueryProperties props;
   private final Scheduler encodeScheduler;
-  private final String appId;
-  private final String hostname;
+  private final ScopeAppInfo app;
 
   public ScopeApi(WindowReader windows, ProbeStatusTable statuses, QueryProperties props, Scheduler encodeScheduler,
-      String appId, String hostname) {
+      ScopeAppInfo app) {
     this.windows = windows;
     this.statuses = statuses;
     this.props = props;
     this.encodeScheduler = encodeScheduler;
-    this.appId = appId;
-    this.hostname = hostname;
+    this.app = app;
   }
 
   static Mono<ServerResponse> error(HttpStatus status, String reason) {
     return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
-        .bodyValue("\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        .bodyValue(ScopeAppInfo.jsonString(reason));
   }
 
   /** The request's tenant, or null with the reason in {@code problem[0]}. */
@@ -113,12 +109,6 @@ public final class ScopeApi {
   }
 
   public Mono<ServerResponse> api(ServerRequest request) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", appId);
-    body.put("version", "scopeline");
-    body.put("hostname", hostname);
-    body.put("plugins", List.of());
-    body.put("capabilities", Map.of("historic_reports", true));
-    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(app.body());
   }
 }
