@@ -350,14 +350,15 @@ final class ReportReader {
     while (in.nextEntry()) {
       switch (in.readKey(METRIC_FIELDS)) {
         case 0 -> {
-          if (openArray("metric samples")) {
+          int declared = in.readNilIfPresent() ? -2 : beginSamples();
+          if (declared != -2) {
             int count = 0;
-            dates = new long[4];
-            values = new double[4];
+            dates = new long[initialCapacity(declared)];
+            values = new double[dates.length];
             while (in.nextElement()) {
               if (count == dates.length) {
-                dates = Arrays.copyOf(dates, count * 2);
-                values = Arrays.copyOf(values, count * 2);
+                dates = Arrays.copyOf(dates, Math.max(4, count * 2));
+                values = Arrays.copyOf(values, dates.length);
               }
               long date = Timestamps.ZERO;
               double value = 0;
@@ -373,8 +374,10 @@ final class ReportReader {
               dates[count] = date;
               values[count++] = value;
             }
-            dates = Arrays.copyOf(dates, count);
-            values = Arrays.copyOf(values, count);
+            if (count != dates.length) {
+              dates = Arrays.copyOf(dates, count);
+              values = Arrays.copyOf(values, count);
+            }
           }
         }
         case 1 -> min = readDouble("metric min");
@@ -383,7 +386,7 @@ final class ReportReader {
       }
     }
     sortSamples(dates, values);
-    return Metric.of(dates, values, min, max);
+    return Metric.ofOwned(dates, values, min, max);
   }
 
   /** Merge relies on time order; probes send it, but a hand-made report may not. */
@@ -404,6 +407,12 @@ final class ReportReader {
         return;
       }
     }
+  }
+
+  /** Opens a metric's sample list (the caller has handled null); returns its declared size or -1. */
+  private int beginSamples() {
+    expect(Kind.ARRAY, "metric samples");
+    return in.beginArray();
   }
 
   private KeyedMap<Long> readCounters() {

@@ -31,8 +31,11 @@ public final class Metric {
     return new Metric(dates.clone(), values.clone(), min, max);
   }
 
-  /** Like {@link #of} but takes ownership of the arrays. */
-  static Metric ofOwned(long[] dates, double[] values, double min, double max) {
+  /** Like {@link #of} but takes ownership of the arrays, which the caller must not change again. */
+  public static Metric ofOwned(long[] dates, double[] values, double min, double max) {
+    if (dates.length != values.length) {
+      throw new IllegalArgumentException("dates and values differ in length");
+    }
     return new Metric(dates, values, min, max);
   }
 
