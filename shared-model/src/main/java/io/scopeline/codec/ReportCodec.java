@@ -29,8 +29,13 @@ public final class ReportCodec {
       throw new ReportTooLargeException(ReportTooLargeException.Stage.COMPRESSED, limits.maxCompressedBytes());
     }
     boolean gzip = body.length >= 2 && (body[0] & 0xFF) == 0x1f && (body[1] & 0xFF) == 0x8b;
+    return decodeFrom(new ByteArrayInputStream(body), gzip, format, limits);
+  }
+
+  /** Reads one report from {@code raw}, gunzipping when {@code gzip}; every failure is typed. */
+  private static Report decodeFrom(InputStream raw, boolean gzip, ReportFormat format, ReportLimits limits) {
     ReportReader reader = null;
-    InputStream raw = new ByteArrayInputStream(body);
+    // Closing the gzip stream frees its native inflater now rather than at GC.
     try (InputStream plain = gzip ? new GZIPInputStream(raw, GZIP_BUFFER) : raw) {
       reader = newReader(plain, format, limits);
       return reader.readReport();
@@ -61,21 +66,16 @@ public final class ReportCodec {
 
   /** Decodes from a stream, reading no more than the limits allow. The stream is not closed. */
   public static Report decode(InputStream body, ReportFormat format, ReportLimits limits) {
-    ReportReader reader = null;
+    // The limiter does not pass close() on, so closing what wraps it leaves the caller's stream open.
+    InputStream raw = new LimitedInputStream(body, limits.maxCompressedBytes(), ReportTooLargeException.Stage.COMPRESSED);
+    InputStream buffered = raw.markSupported() ? raw : new BufferedInputStream(raw, GZIP_BUFFER);
+    boolean gzip;
     try {
-      // The limiter does not pass close() on, so closing the gzip stream (to free its native
-      // inflater now rather than at GC) leaves the caller's stream open.
-      InputStream raw = new LimitedInputStream(body, limits.maxCompressedBytes(), ReportTooLargeException.Stage.COMPRESSED);
-      InputStream buffered = raw.markSupported() ? raw : new BufferedInputStream(raw, GZIP_BUFFER);
-      try (InputStream plain = isGzip(buffered) ? new GZIPInputStream(buffered, GZIP_BUFFER) : buffered) {
-        reader = newReader(plain, format, limits);
-        return reader.readReport();
-      }
+      gzip = isGzip(buffered);
     } catch (IOException e) {
-      throw classifyIo(e, reader);
-    } catch (RuntimeException e) {
-      throw classify(e, reader, format);
+      throw classifyIo(e, null);
     }
+    return decodeFrom(buffered, gzip, format, limits);
   }
 
   private static ReportDecodeException classifyIo(IOException e, ReportReader reader) {
