@@ -80,9 +80,11 @@ public final class JsonCompare {
     }
   }
 
+  /** Lists whose items all carry distinct ids are compared as sets keyed by id; others in order. */
   private static boolean allHaveId(JsonNode array) {
+    java.util.Set<JsonNode> ids = new java.util.HashSet<>();
     for (JsonNode n : array) {
-      if (!n.isObject() || !n.has("id")) {
+      if (!n.isObject() || !n.has("id") || !ids.add(n.get("id"))) {
         return false;
       }
     }

@@ -1,0 +1,190 @@
+package io.scopeline.render;
+
+import io.scopeline.model.Node;
+import io.scopeline.model.StringSet;
+import io.scopeline.model.TopologyType;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/** The building blocks renderers are composed of: select, map, reduce, filter, condition, joins. */
+final class Render {
+  private Render() {}
+
+  /** A renderer whose result is computed once per report. */
+  static Renderer memo(Renderer r) {
+    return new Renderer() {
+      @Override
+      public Rendered render(RenderContext ctx) {
+        return ctx.render(r);
+      }
+    };
+  }
+
+  /** The nodes of one report topology. */
+  static Renderer select(TopologyType type) {
+    return memo(ctx -> {
+      Map<String, RNode> out = new HashMap<>();
+      for (Map.Entry<String, Node> e : ctx.report().topology(type).nodes()) {
+        Node n = e.getValue();
+        RNode r = RNode.of(n);
+        if (r.topology().isEmpty()) {
+          r = r.withTopology(type.internalName());
+        }
+        out.put(e.getKey(), r);
+      }
+      return new Rendered(out, 0);
+    });
+  }
+
+  /** Each input node becomes zero or more output nodes; edges follow the nodes they were mapped to. */
+  static Renderer map(Function<RNode, Collection<RNode>> f, Renderer input) {
+    return ctx -> {
+      Rendered in = input.render(ctx);
+      Map<String, RNode> output = new HashMap<>();
+      Map<String, List<String>> mapped = new HashMap<>();
+      Map<String, List<StringSet>> inEdges = new HashMap<>();
+      for (RNode n : in.nodes().values()) {
+        for (RNode out : f.apply(n)) {
+          output.merge(out.id(), out, (existing, added) -> added.merge(existing));
+          mapped.computeIfAbsent(n.id(), x -> new ArrayList<>(1)).add(out.id());
+          inEdges.computeIfAbsent(out.id(), x -> new ArrayList<>()).add(n.adjacency());
+        }
+      }
+      for (Map.Entry<String, List<StringSet>> e : inEdges.entrySet()) {
+        Set<String> adj = new HashSet<>();
+        for (StringSet s : e.getValue()) {
+          for (String a : s) {
+            List<String> to = mapped.get(a);
+            if (to != null) {
+              adj.addAll(to);
+            }
+          }
+        }
+        output.computeIfPresent(e.getKey(), (id, n) -> n.withAdjacency(StringSet.of(adj)));
+      }
+      return new Rendered(output, 0);
+    };
+  }
+
+  /** The union of several renderings, nodes with the same id merged. */
+  static Renderer reduce(Renderer... parts) {
+    return ctx -> {
+      Map<String, RNode> out = new HashMap<>();
+      int filtered = 0;
+      for (Renderer r : parts) {
+        Rendered done = r.render(ctx);
+        filtered += done.filtered();
+        done.nodes().forEach((id, n) -> out.merge(id, n, RNode::merge));
+      }
+      return new Rendered(out, filtered);
+    };
+  }
+
+  /** Keeps the nodes {@code keep} accepts; pseudo nodes always pass. */
+  static Renderer filter(Predicate<RNode> keep, Renderer input) {
+    Transformer t = filterTransform(n -> n.isPseudo() || keep.test(n));
+    return ctx -> t.transform(input.render(ctx));
+  }
+
+  /** Keeps the nodes {@code keep} accepts, edges to removed nodes cut, removals counted. */
+  static Transformer filterTransform(Predicate<RNode> keep) {
+    return in -> {
+      Map<String, RNode> out = new HashMap<>();
+      int removed = 0;
+      for (RNode n : in.nodes().values()) {
+        if (keep.test(n)) {
+          out.put(n.id(), n);
+        } else {
+          removed++;
+        }
+      }
+      if (removed > 0) {
+        out.replaceAll((id, n) -> prune(n, out));
+      }
+      return new Rendered(out, in.filtered() + removed);
+    };
+  }
+
+  private static RNode prune(RNode n, Map<String, RNode> kept) {
+    List<String> adj = null;
+    for (String a : n.adjacency()) {
+      if (!kept.containsKey(a)) {
+        adj = new ArrayList<>();
+        break;
+      }
+    }
+    if (adj == null) {
+      return n;
+    }
+    for (String a : n.adjacency()) {
+      if (kept.containsKey(a)) {
+        adj.add(a);
+      }
+    }
+    return n.withAdjacency(StringSet.of(adj));
+  }
+
+  static Renderer when(Predicate<RenderContext> condition, Renderer r) {
+    return ctx -> condition.test(ctx) ? r.render(ctx) : Rendered.EMPTY;
+  }
+
+  static Renderer custom(UnaryOperator<Rendered> f, Renderer input) {
+    return ctx -> f.apply(input.render(ctx));
+  }
+
+  /**
+   * Joins endpoints onto the nodes of {@code topology}: endpoints without a host become internet or
+   * known-service pseudo nodes; the others go to the node {@code toId} names, if any.
+   */
+  static Renderer mapEndpoints(Function<RNode, String> toId, TopologyType topology, Renderer endpoints,
+      Renderer targets) {
+    return ctx -> {
+      Rendered eps = endpoints.render(ctx);
+      JoinResults ret = new JoinResults(targets.render(ctx).nodes());
+      Networks local = ctx.localNetworks();
+      for (RNode n : eps.nodes().values()) {
+        if (n.get(Keys.HOST_NODE_ID) == null) {
+          String pseudo = externalNodeId(ctx, n, local);
+          if (pseudo != null) {
+            ret.addChild(n, pseudo, Ids.PSEUDO);
+            continue;
+          }
+        }
+        String id = toId.apply(n);
+        if (id != null && !id.isEmpty()) {
+          ret.addChild(n, id, topology.internalName());
+        }
+      }
+      return ret.result(eps.nodes());
+    };
+  }
+
+  /** The pseudo node an endpoint outside the local networks belongs to, or null when it is local. */
+  static String externalNodeId(RenderContext ctx, RNode n, Networks local) {
+    String[] parts = Ids.parseEndpoint(n.id());
+    if (parts == null) {
+      return null;
+    }
+    var dns = ctx.report().dns().get(parts[1]);
+    if (dns != null) {
+      for (String name : dns.forward()) {
+        if (Ids.isKnownService(name)) {
+          return Ids.SERVICE_PREFIX + name;
+        }
+      }
+    }
+    long ip = Networks.parseIpv4(parts[1]);
+    if (ip >= 0 && !local.contains(ip)) {
+      return n.adjacency().isEmpty() ? Ids.OUTGOING_INTERNET : Ids.INCOMING_INTERNET;
+    }
+    return null;
+  }
+}

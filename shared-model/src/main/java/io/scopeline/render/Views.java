@@ -1,0 +1,77 @@
+package io.scopeline.render;
+
+import io.scopeline.model.Report;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The bodies of Scope's topology endpoints for one merged report; empty where Scope answers 404. */
+public final class Views {
+  private final RenderContext ctx;
+
+  public Views(Report report) {
+    this.ctx = new RenderContext(report);
+  }
+
+  public Report report() {
+    return ctx.report();
+  }
+
+  /** {@code GET /api/topology}. */
+  public List<Map<String, Object>> topologies(Map<String, List<String>> query) {
+    return ApiTopologies.describe(ctx, query);
+  }
+
+  /** {@code GET /api/topology/{name}}: {@code {"nodes": {id: summary}}}. */
+  public Optional<Map<String, Object>> topology(String name, Map<String, List<String>> query) {
+    return summaries(name, query).map(s -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("nodes", s);
+      return body;
+    });
+  }
+
+  /** The summaries of a topology, keyed by node id (what WebSocket diffs are computed from). */
+  public Optional<Map<String, Map<String, Object>>> summaries(String name, Map<String, List<String>> query) {
+    return ApiTopologies.select(ctx.report(), name, query)
+        .map(sel -> Summaries.of(ctx.report(), sel.render(ctx).nodes()));
+  }
+
+  /** {@code GET /api/topology/{name}/{id}}: {@code {"node": details}}. */
+  public Optional<Map<String, Object>> node(String name, String nodeId, Map<String, List<String>> query) {
+    return ApiTopologies.select(ctx.report(), name, query)
+        .flatMap(sel -> ApiTopologies.node(ctx, sel, nodeId))
+        .map(d -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("node", d);
+          return body;
+        });
+  }
+
+  /** Parses a query string ({@code a=1&b=2}) the way Go's url.ParseQuery does, in order. */
+  public static Map<String, List<String>> parseQuery(String query) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (query == null || query.isEmpty()) {
+      return out;
+    }
+    for (String pair : query.split("[&;]")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+    return out;
+  }
+
+  /** Query-unescapes a path segment as Scope does for node ids ({@code %2F} works, {@code +} is a space). */
+  public static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+}
