@@ -1,7 +1,17 @@
 package io.scopeline.query;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.query.api.ApiRequests;
 import io.scopeline.query.api.ProbeStatusTable;
+import io.scopeline.query.api.ShortcutSignals;
+import io.scopeline.query.api.TopologyApi;
+import io.scopeline.query.api.TopologySocket;
+import io.scopeline.query.api.TopologyViews;
+import io.scopeline.query.read.RecentHotCopies;
+import java.util.Map;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.server.WebFilter;
 import io.scopeline.query.api.ScopeApi;
 import io.scopeline.query.api.WindowReader;
 import io.scopeline.query.read.QuantumIndex;
@@ -49,21 +59,64 @@ public class QueryConfiguration {
   }
 
   @Bean
-  WindowReader windowReader(QuantumIndex index, TieredReports reports, QueryProperties props, MeterRegistry meters) {
-    return new WindowReader(index, reports, props, meters);
+  WindowReader windowReader(QuantumIndex index, TieredReports reports, LazyRedis redis, QueryProperties props,
+      MeterRegistry meters) {
+    return new WindowReader(index, reports, new RecentHotCopies(redis, meters), props, meters);
   }
 
   @Bean
-  ScopeApi scopeApi(WindowReader windows, LazyRedis redis, QueryProperties props, Scheduler codecScheduler) {
-    return new ScopeApi(windows, new ProbeStatusTable(redis), props, codecScheduler, ScopeAppInfo.forThisInstance());
+  ApiRequests apiRequests(QueryProperties props) {
+    return new ApiRequests(props);
   }
 
   @Bean
-  RouterFunction<ServerResponse> scopeRoutes(ScopeApi api) {
+  TopologyViews topologyViews() {
+    return new TopologyViews();
+  }
+
+  @Bean
+  ScopeApi scopeApi(ApiRequests requests, WindowReader windows, LazyRedis redis, Scheduler codecScheduler) {
+    return new ScopeApi(requests, windows, new ProbeStatusTable(redis), codecScheduler,
+        ScopeAppInfo.forThisInstance());
+  }
+
+  @Bean
+  TopologyApi topologyApi(ApiRequests requests, WindowReader windows, TopologyViews views, Scheduler codecScheduler) {
+    return new TopologyApi(requests, windows, views, codecScheduler);
+  }
+
+  @Bean
+  RouterFunction<ServerResponse> scopeRoutes(ScopeApi api, TopologyApi topologies) {
     return RouterFunctions.route()
         .GET("/api", api::api)
         .GET("/api/report", api::report)
         .GET("/api/probes", api::probes)
+        .GET("/api/topology", topologies::topologies)
+        .GET("/api/topology/{name}", topologies::topology)
+        .GET("/api/topology/{name}/{*id}", topologies::node)
         .build();
+  }
+
+  @Bean(destroyMethod = "close")
+  LazyRedis notificationRedis(StorageProperties storage) {
+    return new LazyRedis(storage);
+  }
+
+  @Bean
+  TopologySocket topologySocket(ApiRequests requests, WindowReader windows, TopologyViews views,
+      LazyRedis notificationRedis, Scheduler codecScheduler, QueryProperties props) {
+    return new TopologySocket(requests, windows, views, new ShortcutSignals(notificationRedis), codecScheduler,
+        props.wsPingInterval());
+  }
+
+  /** Ahead of the router, so {@code /api/topology/x/ws} is the socket, not a node called "ws". */
+  @Bean
+  HandlerMapping topologySocketMapping(TopologySocket socket) {
+    return new SimpleUrlHandlerMapping(Map.of("/api/topology/*/ws", socket), -2);
+  }
+
+  @Bean
+  WebFilter topologySocketValidator(TopologySocket socket) {
+    return socket.validator();
   }
 }

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultTenant tenant of requests without {@code X-Scope-OrgID}; empty rejects them (401)
  * @param maxStaleness when the index or S3 fails, the tenant's last good live window is served
  *     (marked stale) while it is younger than this; older, the answer is 503 with the reason
+ * @param wsPingInterval how often a topology WebSocket is pinged (Scope: every ~33 s)
  */
 @ConfigurationProperties("scopeline.query")
 public record QueryProperties(
@@ -22,4 +23,5 @@ public record QueryProperties(
     @DefaultValue("5m") Duration cacheTtl,
     @DefaultValue("8") int fetchConcurrency,
     @DefaultValue("") String defaultTenant,
-    @DefaultValue("60s") Duration maxStaleness) {}
+    @DefaultValue("60s") Duration maxStaleness,
+    @DefaultValue("33333ms") Duration wsPingInterval) {}

@@ -45,76 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The read path on real S3, DynamoDB and Redis, with quanta stored exactly as the ingest service stores them. */
-@ExtendWith(SharedInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"scopeline.query.max-staleness=8s", "scopeline.storage.request-timeout=1s"})
-class QueryServiceTest {
-  private static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
-
-  @DynamicPropertySource
-  static void infrastructure(DynamicPropertyRegistry registry) {
-    SharedInfrastructure.get().springProperties().forEach((k, v) -> registry.add(k, () -> v));
-  }
-
-  @Value("${local.server.port}")
-  int port;
-  @Autowired
-  S3AsyncClient s3;
-  @Autowired
-  DynamoDbAsyncClient dynamo;
-  @Autowired
-  StorageProperties storage;
-  @Autowired
-  MeterRegistry meters;
-  WebTestClient http;
-
-  @BeforeEach
-  void setUp() {
-    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
-        .build();
-    s3.createBucket(b -> b.bucket(storage.s3().bucket())).exceptionally(e -> null).join();
-    dynamo.createTable(b -> b.tableName(storage.dynamodb().table()).billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("hour").attributeType(ScalarAttributeType.S).build(),
-            AttributeDefinition.builder().attributeName("ts").attributeType(ScalarAttributeType.N).build())
-        .keySchema(KeySchemaElement.builder().attributeName("hour").keyType(KeyType.HASH).build(),
-            KeySchemaElement.builder().attributeName("ts").keyType(KeyType.RANGE).build()))
-        .exceptionally(e -> null).join();
-  }
-
-  private static Report host(String name, long ts) {
-    Node n = Node.of(name + ";<host>", "host").withLatest("host_name", ts, name);
-    return Report.builder().id(name).ts(ts).windowNanos(3_000_000_000L)
-        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(n)).build();
-  }
-
-  /** Stores a quantum the way the ingest service does: S3 object, then the index row. */
-  private String store(TenantId tenant, long atNanos, int partition, Report report) {
-    long q = QUANTA.startOf(atNanos);
-    String key = StorageKeys.objectKey(tenant, q, partition, atNanos % 1000);
-    s3.putObject(b -> b.bucket(storage.s3().bucket()).key(key),
-        AsyncRequestBody.fromBytes(ReportCodec.encode(report, ReportFormat.MSGPACK_GZIP))).join();
-    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(Map.of(
-        "hour", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)),
-        "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, partition, atNanos % 1000)),
-        "report", AttributeValue.fromS(key)))).join();
-    return key;
-  }
-
-  private static long now() {
-    return System.currentTimeMillis() * 1_000_000L;
-  }
-
-  private Report getReport(String tenant, String query) {
-    byte[] body = http.get().uri("/api/report" + query).header(WireHeaders.ORG_ID, tenant).exchange()
-        .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
-    return ReportCodec.decode(body, ReportFormat.JSON, ReportLimits.DEFAULT);
-  }
-
-  private double s3Gets() {
-    var c = meters.find("scopeline.query.tier").tags("tier", "s3", "result", "hit").counter();
-    return c == null ? 0 : c.count();
-  }
-
+class QueryServiceTest extends QueryTestBase {
   @Test
   void apiReportMergesTheQuantaOfTheLastWindowAndSumsTheirWindows() {
     TenantId tenant = TenantId.of("window-tenant");

@@ -86,6 +86,33 @@ public final class StorageKeys {
     return "scopeline:{" + tenant.value() + "}:report:" + objectKey;
   }
 
+  /**
+   * Redis sorted set of a tenant's recent hot copies (member = object key, score = epoch millis of
+   * its quantum start or, for a shortcut, its arrival), so readers find data not yet indexed.
+   */
+  public static String recentKey(TenantId tenant) {
+    return "scopeline:{" + tenant.value() + "}:recent";
+  }
+
+  /** Whether an object key names a shortcut report (kept in Redis only) rather than a quantum segment. */
+  public static boolean isShortcutKey(String objectKey) {
+    return objectKey.contains("/shortcut-");
+  }
+
+  /** Quantum start (epoch nanos) of a segment object key, or -1 for other keys. */
+  public static long quantumStartOfObjectKey(String objectKey) {
+    int slash = objectKey.indexOf('/');
+    int dash = objectKey.indexOf('-', slash + 1);
+    if (slash < 0 || dash < 0 || isShortcutKey(objectKey)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(objectKey.substring(slash + 1, dash));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** Redis pub/sub channel on which a tenant's shortcut reports and probe events are announced. */
   public static String notificationChannel(TenantId tenant) {
     return "scopeline:{" + tenant.value() + "}:notify";

@@ -12,6 +12,8 @@ import java.util.Optional;
 /** The bodies of Scope's topology endpoints for one merged report; empty where Scope answers 404. */
 public final class Views {
   private final RenderContext ctx;
+  private final java.util.concurrent.ConcurrentHashMap<String, Optional<Map<String, Map<String, Object>>>> summaries =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Views(Report report) {
     this.ctx = new RenderContext(report);
@@ -37,8 +39,25 @@ public final class Views {
 
   /** The summaries of a topology, keyed by node id (what WebSocket diffs are computed from). */
   public Optional<Map<String, Map<String, Object>>> summaries(String name, Map<String, List<String>> query) {
-    return ApiTopologies.select(ctx.report(), name, query)
-        .map(sel -> Summaries.of(ctx.report(), sel.render(ctx).nodes()));
+    return summaries.computeIfAbsent(renderKey(name, query), k -> ApiTopologies.select(ctx.report(), name, query)
+        .map(sel -> java.util.Collections.unmodifiableMap(Summaries.of(ctx.report(), sel.render(ctx).nodes()))));
+  }
+
+  /**
+   * What a rendering depends on: the topology, whether there is any query at all (Scope applies
+   * option defaults only then) and the option parameters; not the tick or the time.
+   */
+  static String renderKey(String name, Map<String, List<String>> query) {
+    if (query.isEmpty()) {
+      return name + "|";
+    }
+    StringBuilder sb = new StringBuilder(name).append("|?");
+    new java.util.TreeMap<>(query).forEach((k, v) -> {
+      if (!k.equals("t") && !k.equals("timestamp")) {
+        sb.append(k).append('=').append(v.isEmpty() ? "" : v.get(0)).append('&');
+      }
+    });
+    return sb.toString();
   }
 
   /** {@code GET /api/topology/{name}/{id}}: {@code {"node": details}}. */

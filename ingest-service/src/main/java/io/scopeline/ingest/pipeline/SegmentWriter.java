@@ -56,7 +56,10 @@ public final class SegmentWriter {
     return Mono.fromCallable(() -> ReportCodec.encode(segment.report(), ReportFormat.MSGPACK_GZIP))
         .subscribeOn(cpu)
         .flatMap(encoded -> objects.put(key, encoded)
-            .then(hot.put(StorageKeys.hotCopyKey(segment.tenant(), key), encoded, props.hotCopyTtl()))
+            // The recent set lets readers find the hot copy before the index row exists.
+            .then(Mono.when(hot.put(StorageKeys.hotCopyKey(segment.tenant(), key), encoded, props.hotCopyTtl()),
+                hot.remember(StorageKeys.recentKey(segment.tenant()), segment.quantumStart() / 1_000_000L, key,
+                    props.hotCopyTtl())))
             .then(index.put(StorageKeys.indexHashKey(segment.tenant(), segment.quantumStart()),
                 StorageKeys.indexRangeKey(segment.quantumStart(), segment.partition(), segment.firstOffset()), key))
             .doOnSuccess(v -> bytes.increment(encoded.length)))

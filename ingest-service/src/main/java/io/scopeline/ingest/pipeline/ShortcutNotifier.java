@@ -27,9 +27,12 @@ public final class ShortcutNotifier {
 
   Mono<Void> announce(Decoded.Accepted d) {
     String id = d.record().partition() + "-" + d.record().offset();
-    String key = StorageKeys.hotCopyKey(d.tenant(), StorageKeys.shortcutObjectKey(d.tenant(), d.timestampNanos(), id));
+    String objectKey = StorageKeys.shortcutObjectKey(d.tenant(), d.timestampNanos(), id);
+    String key = StorageKeys.hotCopyKey(d.tenant(), objectKey);
     return Mono.fromCallable(() -> ReportCodec.encode(d.report(), ReportFormat.MSGPACK_GZIP))
         .flatMap(bytes -> hot.put(key, bytes, props.hotCopyTtl()))
+        .then(hot.remember(StorageKeys.recentKey(d.tenant()), d.timestampNanos() / 1_000_000L, objectKey,
+            props.hotCopyTtl()))
         .then(hot.publish(StorageKeys.notificationChannel(d.tenant()),
             "{\"type\":\"shortcut\",\"key\":\"" + key + "\",\"probe\":\"" + jsonEscape(d.probeId()) + "\"}"))
         .doOnSuccess(v -> meters.counter("scopeline.ingest.shortcuts").increment());

@@ -43,6 +43,18 @@ public class HotCopies implements AutoCloseable {
     return guarded(redis.connection().flatMap(c -> c.reactive().psetex(key, ttl.toMillis(), bytes)), "SET " + key);
   }
 
+  /**
+   * Adds {@code member} to the sorted set {@code key} with {@code score} (epoch millis), drops
+   * members older than {@code ttl} and lets the set expire after it; never fails.
+   */
+  public Mono<Void> remember(String key, long scoreMillis, String member, Duration ttl) {
+    byte[] value = member.getBytes(StandardCharsets.UTF_8);
+    long oldest = System.currentTimeMillis() - ttl.toMillis();
+    return guarded(redis.connection().flatMap(c -> c.reactive().zadd(key, (double) scoreMillis, value)
+        .then(c.reactive().zremrangebyscore(key, io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) oldest)))
+        .then(c.reactive().pexpire(key, ttl.toMillis()))), "ZADD " + key);
+  }
+
   /** Sets one field of a hash; never fails. */
   public Mono<Void> hset(String key, String field, byte[] value) {
     return guarded(redis.connection().flatMap(c -> c.reactive().hset(key, field, value)), "HSET " + key);

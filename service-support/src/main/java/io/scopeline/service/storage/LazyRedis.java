@@ -42,6 +42,14 @@ public final class LazyRedis implements AutoCloseable {
     return connection.compareAndSet(null, fresh) ? fresh : connection.get();
   }
 
+  /**
+   * A new publish/subscribe connection (string messages); Lettuce reconnects it and restores its
+   * subscriptions after a Redis restart.
+   */
+  public Mono<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> pubSub() {
+    return Mono.fromFuture(() -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture());
+  }
+
   /** Forget the connection after a failure, so the next use connects again. */
   public void reset() {
     connection.set(null);

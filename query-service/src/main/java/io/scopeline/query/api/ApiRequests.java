@@ -1,0 +1,71 @@
+package io.scopeline.query.api;
+
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Timestamps;
+import io.scopeline.query.QueryProperties;
+import io.scopeline.service.ScopeAppInfo;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** What every API request needs: its tenant, its time, and errors as Scope writes them (JSON strings). */
+public final class ApiRequests {
+  private final QueryProperties props;
+
+  public ApiRequests(QueryProperties props) {
+    this.props = props;
+  }
+
+  /** Thrown for a request that cannot be answered; carries the status and the reason. */
+  public static final class Rejected extends RuntimeException {
+    private final HttpStatus status;
+
+    public Rejected(HttpStatus status, String reason) {
+      super(reason, null, false, false);
+      this.status = status;
+    }
+
+    public HttpStatus status() {
+      return status;
+    }
+  }
+
+  public static Mono<ServerResponse> error(HttpStatus status, String reason) {
+    return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(ScopeAppInfo.jsonString(reason));
+  }
+
+  /** The tenant from {@code X-Scope-OrgID}, else the configured default; none → 401 with the reason. */
+  public TenantId tenant(HttpHeaders headers) {
+    String value = headers.getFirst(WireHeaders.ORG_ID);
+    if (value == null || value.isEmpty()) {
+      value = props.defaultTenant();
+    }
+    String problem = TenantId.problem(value);
+    if (problem != null) {
+      throw new Rejected(HttpStatus.UNAUTHORIZED, problem);
+    }
+    return TenantId.of(value);
+  }
+
+  /** The {@code timestamp=} time travel target in epoch nanos, or null for "now". Bad → 400. */
+  public static Long timestamp(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return Timestamps.ofInstant(Instant.parse(value));
+    } catch (DateTimeParseException e) {
+      throw new Rejected(HttpStatus.BAD_REQUEST, "timestamp must be RFC 3339, e.g. 2026-11-22T01:39:28Z");
+    }
+  }
+
+  public static long nowNanos() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+}

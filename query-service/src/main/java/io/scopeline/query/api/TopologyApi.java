@@ -1,0 +1,83 @@
+package io.scopeline.query.api;
+
+import io.scopeline.keys.TenantId;
+import io.scopeline.render.ApiTopologies;
+import io.scopeline.render.JsonOut;
+import io.scopeline.render.Views;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * {@code GET /api/topology}, {@code /api/topology/{name}} and {@code /api/topology/{name}/{id}},
+ * answered as Scope answers them, from the tenant's window at {@code timestamp=} (default now).
+ */
+public final class TopologyApi {
+  private final ApiRequests requests;
+  private final WindowReader windows;
+  private final TopologyViews views;
+  private final Scheduler cpu;
+
+  public TopologyApi(ApiRequests requests, WindowReader windows, TopologyViews views, Scheduler cpu) {
+    this.requests = requests;
+    this.windows = windows;
+    this.views = views;
+    this.cpu = cpu;
+  }
+
+  public Mono<ServerResponse> topologies(ServerRequest request) {
+    return answer(request, v -> v.topologies(query(request)));
+  }
+
+  public Mono<ServerResponse> topology(ServerRequest request) {
+    String name = request.pathVariable("name");
+    if (!ApiTopologies.exists(name)) {
+      return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
+    }
+    return answer(request, v -> v.topology(name, query(request)).orElse(null));
+  }
+
+  public Mono<ServerResponse> node(ServerRequest request) {
+    String name = request.pathVariable("name");
+    if (!ApiTopologies.exists(name)) {
+      return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
+    }
+    // Like Scope: the id is taken from the raw path and query-unescaped (%2F works, + is a space).
+    String raw = request.uri().getRawPath();
+    String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
+    return answer(request, v -> v.node(name, id, query(request)).orElseThrow(
+        () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)));
+  }
+
+  static Map<String, List<String>> query(ServerRequest request) {
+    return Views.parseQuery(request.uri().getRawQuery());
+  }
+
+  private Mono<ServerResponse> answer(ServerRequest request, Function<Views, Object> body) {
+    Mono<ServerResponse> response = Mono.defer(() -> {
+      TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
+      Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
+      boolean hideArgs = "true".equals(request.queryParam("hideCommandLineArguments").orElse(null));
+      boolean hideEnv = "true".equals(request.queryParam("hideEnvironmentVariables").orElse(null));
+      return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
+          .publishOn(cpu)
+          .flatMap(w -> {
+            byte[] json = JsonOut.bytes(body.apply(views.of(w, hideArgs, hideEnv)));
+            var ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-cache");
+            if (w.stale()) {
+              ok = ok.header(ScopeApi.STALE_HEADER, Long.toString(w.staleFor().toSeconds()));
+            }
+            return ok.bodyValue(json);
+          });
+    });
+    return response.onErrorResume(ApiRequests.Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
+        .onErrorResume(WindowReader.StoreUnavailableException.class,
+            e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
+  }
+}

@@ -1,0 +1,118 @@
+package io.scopeline.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.codec.ReportLimits;
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.keys.Quanta;
+import io.scopeline.keys.StorageKeys;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Node;
+import io.scopeline.model.Report;
+import io.scopeline.model.TopologyType;
+import io.scopeline.service.storage.StorageProperties;
+import io.scopeline.testsupport.SharedInfrastructure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** One Spring context on the shared real S3, DynamoDB and Redis, and helpers that store quanta as the ingest service does. */
+@ExtendWith(SharedInfrastructure.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"scopeline.query.max-staleness=8s", "scopeline.storage.request-timeout=1s",
+        "scopeline.query.ws-ping-interval=1s"})
+abstract class QueryTestBase {
+  static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    SharedInfrastructure.get().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  @Value("${local.server.port}")
+  int port;
+  @Autowired
+  S3AsyncClient s3;
+  @Autowired
+  DynamoDbAsyncClient dynamo;
+  @Autowired
+  StorageProperties storage;
+  @Autowired
+  MeterRegistry meters;
+  WebTestClient http;
+
+  @BeforeEach
+  void setUp() {
+    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
+        .build();
+    s3.createBucket(b -> b.bucket(storage.s3().bucket())).exceptionally(e -> null).join();
+    dynamo.createTable(b -> b.tableName(storage.dynamodb().table()).billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(AttributeDefinition.builder().attributeName("hour").attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName("ts").attributeType(ScalarAttributeType.N).build())
+        .keySchema(KeySchemaElement.builder().attributeName("hour").keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName("ts").keyType(KeyType.RANGE).build()))
+        .exceptionally(e -> null).join();
+  }
+
+  static Report host(String name, long ts) {
+    Node n = Node.of(name + ";<host>", "host").withLatest("host_name", ts, name);
+    return Report.builder().id(name).ts(ts).windowNanos(3_000_000_000L)
+        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(n)).build();
+  }
+
+  /** Stores a quantum the way the ingest service does: S3 object, then the index row. */
+  String store(TenantId tenant, long atNanos, int partition, Report report) {
+    long q = QUANTA.startOf(atNanos);
+    String key = StorageKeys.objectKey(tenant, q, partition, atNanos % 1000);
+    s3.putObject(b -> b.bucket(storage.s3().bucket()).key(key),
+        AsyncRequestBody.fromBytes(ReportCodec.encode(report, ReportFormat.MSGPACK_GZIP))).join();
+    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(Map.of(
+        "hour", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)),
+        "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, partition, atNanos % 1000)),
+        "report", AttributeValue.fromS(key)))).join();
+    return key;
+  }
+
+  static long now() {
+    return System.currentTimeMillis() * 1_000_000L;
+  }
+
+  Report getReport(String tenant, String query) {
+    byte[] body = http.get().uri("/api/report" + query).header(WireHeaders.ORG_ID, tenant).exchange()
+        .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    return ReportCodec.decode(body, ReportFormat.JSON, ReportLimits.DEFAULT);
+  }
+
+  double s3Gets() {
+    var c = meters.find("scopeline.query.tier").tags("tier", "s3", "result", "hit").counter();
+    return c == null ? 0 : c.count();
+  }
+}

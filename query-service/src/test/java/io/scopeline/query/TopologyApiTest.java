@@ -1,0 +1,218 @@
+package io.scopeline.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.codec.ReportLimits;
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.keys.StorageKeys;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Report;
+import io.scopeline.testing.JsonCompare;
+import io.scopeline.testing.Unstable;
+import io.scopeline.testsupport.SharedFixtures;
+import io.scopeline.testsupport.SharedInfrastructure;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.Disposable;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+
+/** The topology API and its WebSocket, on the real read path. */
+class TopologyApiTest extends QueryTestBase {
+  private static final TenantId FIXTURE_TENANT = TenantId.of("fixture-tenant");
+
+  record Case(String file, String url) {
+    @Override
+    public String toString() {
+      return url;
+    }
+  }
+
+  static Stream<Case> scopeAnswers() {
+    List<Case> cases = new ArrayList<>();
+    String index = new String(SharedFixtures.read("fixture/expected/index.tsv"), StandardCharsets.UTF_8);
+    for (String line : index.split("\n")) {
+      String[] f = line.split("\t", -1);
+      if (f.length > 3 && f[1].equals("GET") && f[2].startsWith("/api/topology") && !f[2].contains("/ws")) {
+        cases.add(new Case(f[0], f[2]));
+      }
+    }
+    return cases.stream();
+  }
+
+  private static Report fixture() {
+    return ReportCodec.decode(SharedFixtures.read("fixture/report.msgpack.gz"), ReportFormat.MSGPACK_GZIP,
+        ReportLimits.DEFAULT);
+  }
+
+  /** The fixture stored as a quantum (as the ingest side does), then every Scope answer compared. */
+  @ParameterizedTest
+  @MethodSource("scopeAnswers")
+  void answersWhatScopeAnsweredForTheFixture(Case c) {
+    // A fresh copy each time keeps the fixture inside the 15 s window; copies merge to the same topology.
+    store(FIXTURE_TENANT, now() - 1_000_000_000L, 0, fixture());
+    byte[] body = http.get().uri(URI.create("http://127.0.0.1:" + port + c.url()))
+        .header(WireHeaders.ORG_ID, FIXTURE_TENANT.value()).exchange().expectStatus().isOk()
+        .expectHeader().contentType("application/json").expectBody(byte[].class).returnResult().getResponseBody();
+    List<String> diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read("fixture/expected/" + c.file())),
+        JsonCompare.parse(body), Unstable.pathsFor(c.file()));
+    String alt = "fixture/expected/alternatives/" + c.file().replace(".json", ".alt1.json");
+    if (!diff.isEmpty() && java.nio.file.Files.exists(SharedFixtures.fixture(alt))) {
+      diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read(alt)), JsonCompare.parse(body),
+          Unstable.pathsFor(c.file()));
+    }
+    assertThat(diff).as(new String(body, StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void unknownTopologiesAndNodesAre404AndMissingTenants401() {
+    http.get().uri("/api/topology/nope").header(WireHeaders.ORG_ID, "t").exchange().expectStatus().isNotFound()
+        .expectBody(String.class).value(b -> assertThat(b).contains("nope"));
+    http.get().uri("/api/topology/hosts/no-such-node").header(WireHeaders.ORG_ID, "t").exchange()
+        .expectStatus().isNotFound();
+    http.get().uri("/api/topology").exchange().expectStatus().isUnauthorized();
+    http.get().uri("/api/topology/hosts/ws?t=soon").header(WireHeaders.ORG_ID, "t").exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("Go duration"));
+  }
+
+  @Test
+  void aTenantSeesNoneOfAnothersNodesOnAnyTopologyEndpoint() {
+    store(TenantId.of("iso-a"), now() - 1_000_000_000L, 0, fixture());
+    http.get().uri("/api/topology/hosts").header(WireHeaders.ORG_ID, "iso-a").exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.nodes['client.hostname.com;<host>']").exists();
+    http.get().uri("/api/topology/hosts").header(WireHeaders.ORG_ID, "iso-b").exchange().expectStatus().isOk()
+        .expectBody().json("{\"nodes\":{}}");
+    http.get().uri("/api/topology/hosts/client.hostname.com%3B%3Chost%3E").header(WireHeaders.ORG_ID, "iso-b")
+        .exchange().expectStatus().isNotFound();
+    http.get().uri("/api/topology").header(WireHeaders.ORG_ID, "iso-b").exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$[?(@.name == 'Hosts')].stats.node_count").isEqualTo(0);
+  }
+
+  @Test
+  void censoringHidesArgumentsAndEnvironment() {
+    TenantId tenant = TenantId.of("censor-tenant");
+    long now = now();
+    var p = io.scopeline.model.Node.of("h;1", "process").withLatest("pid", now, "1").withLatest("name", now, "java")
+        .withLatest("cmdline", now, "java -Dsecret=hunter2 -jar app.jar").withLatest("host_node_id", now, "h;<host>");
+    store(tenant, now - 1_000_000_000L, 0, Report.builder().topology(io.scopeline.model.TopologyType.PROCESS,
+        io.scopeline.model.TopologyType.PROCESS.defaultTopology().withNode(p)).build());
+    String plain = http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectBody(String.class).returnResult().getResponseBody();
+    String censored = http.get().uri("/api/report?hideCommandLineArguments=true").header(WireHeaders.ORG_ID,
+        tenant.value()).exchange().expectBody(String.class).returnResult().getResponseBody();
+    assertThat(plain).contains("hunter2");
+    assertThat(censored).doesNotContain("hunter2").contains("\"java\"");
+  }
+
+  // ---- WebSocket ----------------------------------------------------------------------------
+
+  /** A real WebSocket client collecting text frames and pings. */
+  private final class Watcher implements AutoCloseable {
+    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> pings = new LinkedBlockingQueue<>();
+    final Disposable connection;
+
+    Watcher(String tenant, String path) {
+      var client = new ReactorNettyWebSocketClient(HttpClient.create(),
+          () -> WebsocketClientSpec.builder().handlePing(true));
+      HttpHeaders headers = new HttpHeaders();
+      headers.add(WireHeaders.ORG_ID, tenant);
+      connection = client.execute(URI.create("ws://127.0.0.1:" + port + path), headers,
+          session -> session.receive().doOnNext(m -> {
+            if (m.getType() == WebSocketMessage.Type.PING) {
+              pings.add("ping");
+            } else if (m.getType() == WebSocketMessage.Type.TEXT) {
+              frames.add(m.getPayloadAsText());
+            }
+          }).then()).subscribe();
+    }
+
+    String next(Duration within) throws InterruptedException {
+      String f = frames.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(f).as("a frame within %s", within).isNotNull();
+      return f;
+    }
+
+    String nextMatching(Predicate<String> p, Duration within) throws InterruptedException {
+      long deadline = System.nanoTime() + within.toNanos();
+      while (System.nanoTime() < deadline) {
+        String f = frames.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        if (f != null && p.test(f)) {
+          return f;
+        }
+      }
+      throw new AssertionError("no matching frame within " + within);
+    }
+
+    @Override
+    public void close() {
+      connection.dispose();
+    }
+  }
+
+  @Test
+  void theFirstFrameResetsWithEveryNodeThenDiffsFollowNewReports() throws Exception {
+    TenantId tenant = TenantId.of("ws-tenant");
+    long now = now();
+    store(tenant, now - 1_000_000_000L, 0, host("first", now));
+    try (Watcher w = new Watcher(tenant.value(), "/api/topology/hosts/ws?t=1s")) {
+      String reset = w.next(Duration.ofSeconds(10));
+      assertThat(reset).contains("\"reset\":true").contains("first;<host>");
+      String idle = w.next(Duration.ofSeconds(10));
+      assertThat(idle).isEqualTo("{\"add\":null,\"update\":null,\"remove\":null}");
+      store(tenant, now() - 500_000_000L, 1, host("second", now()));
+      String diff = w.nextMatching(f -> f.contains("second;<host>"), Duration.ofSeconds(10));
+      assertThat(diff).contains("\"add\":[").doesNotContain("reset").doesNotContain("first;<host>");
+      assertThat(w.pings.poll(5, TimeUnit.SECONDS)).as("a ping").isNotNull();
+    }
+  }
+
+  @Test
+  void aShortcutReportIsPushedWithoutWaitingForTheTick() throws Exception {
+    TenantId tenant = TenantId.of("shortcut-tenant");
+    try (Watcher w = new Watcher(tenant.value(), "/api/topology/hosts/ws?t=120s");
+        RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
+        var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+      assertThat(w.next(Duration.ofSeconds(10))).contains("\"reset\":true");
+      Thread.sleep(500); // the subscription to the tenant's channel is made as the socket opens
+      long now = now();
+      // What the ingest side does for a shortcut: hot copy, recent set, announcement.
+      String objectKey = StorageKeys.shortcutObjectKey(tenant, now, "0-1");
+      String key = StorageKeys.hotCopyKey(tenant, objectKey);
+      c.sync().set(key, ReportCodec.encode(host("started", now), ReportFormat.MSGPACK_GZIP));
+      c.sync().zadd(StorageKeys.recentKey(tenant), now / 1_000_000L, objectKey.getBytes(StandardCharsets.UTF_8));
+      c.sync().publish(StorageKeys.notificationChannel(tenant),
+          ("{\"type\":\"shortcut\",\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
+      // The tick is two minutes; only the announcement can bring this frame.
+      assertThat(w.next(Duration.ofSeconds(20))).contains("started;<host>").contains("\"add\":[");
+    }
+  }
+
+  @Test
+  void aSocketOfAnotherTenantSeesNothing() throws Exception {
+    store(TenantId.of("ws-a"), now() - 1_000_000_000L, 0, host("private", now()));
+    try (Watcher w = new Watcher("ws-b", "/api/topology/hosts/ws?t=1s")) {
+      assertThat(w.next(Duration.ofSeconds(10))).isEqualTo("{\"add\":null,\"update\":null,\"remove\":null,\"reset\":true}");
+    }
+  }
+}
