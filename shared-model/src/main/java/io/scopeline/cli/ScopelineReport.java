@@ -9,6 +9,9 @@ import io.scopeline.model.ReportUpgrade;
 import io.scopeline.model.Reports;
 import io.scopeline.model.TopologyConflictException;
 import io.scopeline.model.TopologyType;
+import io.scopeline.render.ApiTopologies;
+import io.scopeline.render.JsonOut;
+import io.scopeline.render.Views;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,7 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code scopeline-report}: convert, merge and summarise Scope reports from the command line.
+ * {@code scopeline-report}: convert, merge, summarise and render Scope reports from the command line.
  * Exit 0 on success; 2 on bad input or usage, with one line on stderr and nothing on stdout.
  */
 public final class ScopelineReport {
@@ -33,6 +36,12 @@ public final class ScopelineReport {
       "usage: scopeline-report convert IN OUT        convert between formats (by extension)",
       "       scopeline-report merge OUT IN...       merge reports as Scope's /api/report returns them",
       "       scopeline-report summary IN...         node count per topology of the merged inputs",
+      "       scopeline-report render TOPOLOGY [QUERY] IN...",
+      "                                              what GET /api/topology/TOPOLOGY?QUERY returns",
+      "       scopeline-report topologies [QUERY] IN...  what GET /api/topology?QUERY returns",
+      "       scopeline-report node TOPOLOGY ID [QUERY] IN...",
+      "                                              what GET /api/topology/TOPOLOGY/ID returns",
+      "QUERY is a URL query such as 'system=all&stopped=both'; without one, Scope applies no option defaults.",
       "formats by extension: .json .json.gz .msgpack .msgpack.gz");
 
   private final PrintStream out;
@@ -62,6 +71,9 @@ public final class ScopelineReport {
         case "convert" -> convert(rest);
         case "merge" -> merge(rest);
         case "summary" -> summary(rest);
+        case "render" -> render(rest);
+        case "topologies" -> topologies(rest);
+        case "node" -> node(rest);
         default -> usage("unknown command '" + args[0] + "'");
       };
     } catch (BadInput e) {
@@ -104,6 +116,76 @@ public final class ScopelineReport {
       sb.append(type.wireKey()).append('\t').append(merged.topology(type).nodes().size()).append('\n');
     }
     out.print(sb);
+    out.flush();
+    return OK;
+  }
+
+  private int render(String[] args) {
+    if (args.length < 2) {
+      return usage("render needs TOPOLOGY and at least one IN");
+    }
+    String topology = checkTopology(args[0]);
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    String query = queryOf(rest);
+    Views views = new Views(mergeInputs(inputsAfterQuery(rest, query)));
+    return print(views.topology(topology, Views.parseQuery(query)).orElseThrow());
+  }
+
+  private int topologies(String[] args) {
+    if (args.length < 1) {
+      return usage("topologies needs at least one IN");
+    }
+    String query = queryOf(args);
+    Views views = new Views(mergeInputs(inputsAfterQuery(args, query)));
+    return print(views.topologies(Views.parseQuery(query)));
+  }
+
+  private int node(String[] args) {
+    if (args.length < 3) {
+      return usage("node needs TOPOLOGY, ID and at least one IN");
+    }
+    String topology = checkTopology(args[0]);
+    String id = args[1];
+    String[] rest = Arrays.copyOfRange(args, 2, args.length);
+    String query = queryOf(rest);
+    Views views = new Views(mergeInputs(inputsAfterQuery(rest, query)));
+    return print(views.node(topology, id, Views.parseQuery(query))
+        .orElseThrow(() -> new BadInput("node '" + id + "' is not in topology " + topology)));
+  }
+
+  private static String checkTopology(String name) {
+    if (!ApiTopologies.exists(name)) {
+      throw new BadInput("unknown topology '" + name + "' (one of " + String.join(", ", ApiTopologies.ids()) + ")");
+    }
+    return name;
+  }
+
+  /** The QUERY argument if the first of {@code args} is one (not a report file name), else null. */
+  private static String queryOf(String[] args) {
+    String first = args[0];
+    try {
+      ReportFormat.fromFileName(Path.of(first).getFileName().toString());
+      return null;
+    } catch (RuntimeException notAReportFile) {
+      if (first.isEmpty() || first.startsWith("?") || first.contains("=")) {
+        return first.startsWith("?") ? first.substring(1) : first;
+      }
+      return null;
+    }
+  }
+
+  private String[] inputsAfterQuery(String[] args, String query) {
+    String[] inputs = query == null ? args : Arrays.copyOfRange(args, 1, args.length);
+    if (inputs.length == 0) {
+      throw new BadInput("at least one IN is needed after the query");
+    }
+    return inputs;
+  }
+
+  private int print(Object body) {
+    byte[] json = JsonOut.bytes(body);
+    out.write(json, 0, json.length);
+    out.println();
     out.flush();
     return OK;
   }

@@ -1,0 +1,99 @@
+package io.scopeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopeline.testing.JsonCompare;
+import io.scopeline.testing.Unstable;
+import io.scopeline.testsupport.SharedFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code scopeline-report render|topologies|node} print what Scope answered for the fixture. */
+class CliRenderConformanceTest {
+  record Case(String file, String url) {
+    @Override
+    public String toString() {
+      return url;
+    }
+  }
+
+  static Stream<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    String index = new String(SharedFixtures.read("fixture/expected/index.tsv"), StandardCharsets.UTF_8);
+    for (String line : index.split("\n")) {
+      String[] f = line.split("\t", -1);
+      if (f.length > 3 && f[1].equals("GET") && f[2].startsWith("/api/topology") && !f[2].contains("/ws")) {
+        cases.add(new Case(f[0], f[2]));
+      }
+    }
+    return cases.stream();
+  }
+
+  private String stdout;
+  private String stderr;
+
+  private int run(List<String> args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new ScopelineReport(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).run(args.toArray(String[]::new));
+    stdout = out.toString(StandardCharsets.UTF_8);
+    stderr = err.toString(StandardCharsets.UTF_8);
+    return code;
+  }
+
+  /** The command line that asks what {@code url} asked. */
+  static List<String> commandFor(String url, String input) {
+    int q = url.indexOf('?');
+    String path = q < 0 ? url : url.substring(0, q);
+    List<String> args = new ArrayList<>();
+    String[] parts = path.substring("/api/topology".length()).split("/", 3);
+    if (parts.length <= 1) {
+      args.add("topologies");
+    } else if (parts.length == 2) {
+      args.addAll(List.of("render", parts[1]));
+    } else {
+      args.addAll(List.of("node", parts[1], URLDecoder.decode(parts[2], StandardCharsets.UTF_8)));
+    }
+    if (q >= 0) {
+      args.add(url.substring(q + 1));
+    }
+    args.add(input);
+    return args;
+  }
+
+  @ParameterizedTest
+  @MethodSource("cases")
+  void printsWhatScopeAnswered(Case c) {
+    String input = SharedFixtures.fixture("fixture/report.msgpack.gz").toString();
+    assertThat(run(commandFor(c.url(), input))).as(stderr).isZero();
+    byte[] actual = stdout.getBytes(StandardCharsets.UTF_8);
+    List<String> diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read("fixture/expected/" + c.file())),
+        JsonCompare.parse(actual), Unstable.pathsFor(c.file()));
+    String alt = "fixture/expected/alternatives/" + c.file().replace(".json", ".alt1.json");
+    if (!diff.isEmpty() && Files.exists(SharedFixtures.fixture(alt))) {
+      diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read(alt)), JsonCompare.parse(actual),
+          Unstable.pathsFor(c.file()));
+    }
+    assertThat(diff).isEmpty();
+  }
+
+  @Test
+  void unknownTopologiesAndNodesAreBadInputWithOneLine() {
+    String input = SharedFixtures.fixture("fixture/report.msgpack.gz").toString();
+    assertThat(run(List.of("render", "nope", input))).isEqualTo(2);
+    assertThat(stderr).contains("unknown topology 'nope'").contains("hosts");
+    assertThat(stdout).isEmpty();
+    assertThat(run(List.of("node", "hosts", "missing;<host>", input))).isEqualTo(2);
+    assertThat(stderr.lines().count()).isEqualTo(1);
+  }
+}
