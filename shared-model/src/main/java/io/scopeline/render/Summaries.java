@@ -372,7 +372,7 @@ public final class Summaries {
           entries.put("label", label);
           entries.put("value", v);
           Map<String, Object> row = new LinkedHashMap<>();
-          row.put("id", "label_" + label);
+          row.put("id", key);
           row.put("entries", entries);
           rows.add(row);
         }
@@ -387,11 +387,16 @@ public final class Summaries {
         continue;
       }
       Map<String, Object> table = new LinkedHashMap<>();
-      table.put("id", t.prefix());
+      table.put("id", t.id());
       table.put("label", t.label());
       table.put("type", t.type());
       table.put("columns", columns(t.columns()));
       table.put("rows", rows);
+      // Probes cap long tables and say how many rows they left out.
+      String truncated = n.get("table_truncation_count_" + t.prefix());
+      if (truncated != null && !truncated.equals("0")) {
+        table.put("truncationCount", parseIntOr(truncated, 0));
+      }
       out.add(table);
     }
     return out;
@@ -461,6 +466,14 @@ public final class Summaries {
       }
     }
     return out;
+  }
+
+  private static int parseIntOr(String s, int fallback) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
   }
 
   static void putIf(Map<String, Object> m, String key, Object value, boolean condition) {
