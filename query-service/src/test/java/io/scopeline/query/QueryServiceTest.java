@@ -211,4 +211,26 @@ class QueryServiceTest extends QueryTestBase {
     http.get().uri("/api").exchange().expectStatus().isOk().expectBody()
         .jsonPath("$.capabilities.historic_reports").isEqualTo(true).jsonPath("$.id").isNotEmpty();
   }
+
+  @Test
+  void aLiveWindowIncludesHotCopiesThatAreNotIndexedYet() {
+    TenantId tenant = TenantId.of("fresh-tenant");
+    long now = now();
+    store(tenant, now - 4_000_000_000L, 0, host("indexed", now));
+    long q = QUANTA.startOf(now - 1_000_000_000L);
+    String key = StorageKeys.objectKey(tenant, q, 0, 99);
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
+        var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+      // As the ingest side leaves it between the hot copy and the index row.
+      c.sync().set(StorageKeys.hotCopyKey(tenant, key), ReportCodec.encode(host("not-yet-indexed", now),
+          ReportFormat.MSGPACK_GZIP));
+      c.sync().zadd(StorageKeys.recentKey(tenant), q / 1_000_000L, key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Report live = getReport(tenant.value(), "");
+    assertThat(live.topology(TopologyType.HOST).nodes().get("not-yet-indexed;<host>")).isNotNull();
+    assertThat(live.topology(TopologyType.HOST).nodes().get("indexed;<host>")).isNotNull();
+    // Time travel reads what was indexed only.
+    Report past = getReport(tenant.value(), "?timestamp=" + Instant.ofEpochSecond(0, now));
+    assertThat(past.topology(TopologyType.HOST).nodes().get("not-yet-indexed;<host>")).isNull();
+  }
 }
