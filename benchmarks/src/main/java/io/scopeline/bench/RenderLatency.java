@@ -76,14 +76,14 @@ public final class RenderLatency {
       for (int i = 0; i < watchers; i++) {
         var summaries = new Views(tickReport).summaries("containers", DEFAULTS).orElseThrow();
         renders++;
-        TopologyDiff.of(previous.get(i), summaries, t == 0);
+        io.scopeline.render.JsonOut.string(TopologyDiff.of(previous.get(i), summaries, t == 0));
         previous.set(i, summaries);
       }
     }
     double perConnectionMsPerTick = (cpu.getCurrentThreadCpuTime() - c0) / 1e6 / perConnectionTicks;
     double perConnectionRenders = (double) renders / perConnectionTicks;
-    // Scopeline: one Views per window identity, shared by every watcher; each only diffs.
-    TopologyViews shared = new TopologyViews();
+    // Scopeline: one Views per window identity and one diff per tick, shared by every watcher.
+    TopologyViews shared = new TopologyViews(300_000);
     long c1 = cpu.getCurrentThreadCpuTime();
     java.util.IdentityHashMap<Object, Boolean> distinctRenders = new java.util.IdentityHashMap<>();
     for (int i = 0; i < watchers; i++) {
@@ -94,7 +94,7 @@ public final class RenderLatency {
       for (int i = 0; i < watchers; i++) {
         var summaries = shared.of(window, false, false).summaries("containers", DEFAULTS).orElseThrow();
         distinctRenders.put(summaries, Boolean.TRUE);
-        TopologyDiff.of(previous.get(i), summaries, t == 0);
+        shared.diff(previous.get(i), summaries, t == 0);
         previous.set(i, summaries);
       }
     }

@@ -70,8 +70,8 @@ public class QueryConfiguration {
   }
 
   @Bean
-  TopologyViews topologyViews() {
-    return new TopologyViews();
+  TopologyViews topologyViews(QueryProperties props) {
+    return new TopologyViews(props.windowCacheMaxNodes());
   }
 
   @Bean

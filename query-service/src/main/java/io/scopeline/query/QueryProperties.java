@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxStaleness when the index or S3 fails, the tenant's last good live window is served
  *     (marked stale) while it is younger than this; older, the answer is 503 with the reason
  * @param wsPingInterval how often a topology WebSocket is pinged (Scope: every ~33 s)
+ * @param windowCacheMaxNodes merged windows, and renderings of them, kept for reuse (each cache
+ *     bounded by this many report nodes)
  */
 @ConfigurationProperties("scopeline.query")
 public record QueryProperties(
@@ -24,4 +26,5 @@ public record QueryProperties(
     @DefaultValue("8") int fetchConcurrency,
     @DefaultValue("") String defaultTenant,
     @DefaultValue("60s") Duration maxStaleness,
-    @DefaultValue("33333ms") Duration wsPingInterval) {}
+    @DefaultValue("33333ms") Duration wsPingInterval,
+    @DefaultValue("300000") long windowCacheMaxNodes) {}

@@ -2,8 +2,6 @@ package io.scopeline.query.api;
 
 import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
-import io.scopeline.render.JsonOut;
-import io.scopeline.render.TopologyDiff;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -126,10 +124,10 @@ public final class TopologySocket implements WebSocketHandler {
         .map(summaries -> {
           @SuppressWarnings("unchecked")
           Map<String, Map<String, Object>> before = (Map<String, Map<String, Object>>) previous[0];
-          Map<String, Object> diff = TopologyDiff.of(before, summaries, first[0]);
+          String diff = views.diff(before, summaries, first[0]);
           previous[0] = summaries;
           first[0] = false;
-          return session.textMessage(JsonOut.string(diff));
+          return session.textMessage(diff);
         });
     Flux<WebSocketMessage> pings = Flux.interval(pingInterval, pingInterval)
         .map(i -> session.pingMessage(f -> f.wrap(new byte[0])));

@@ -46,8 +46,7 @@ public final class WindowReader {
   private final QueryProperties props;
   private final MeterRegistry meters;
   private final Cache<TenantId, LastGood> lastGood = Caffeine.newBuilder().maximumSize(10_000).build();
-  private final Cache<String, Report> merged =
-      Caffeine.newBuilder().maximumSize(256).expireAfterAccess(Duration.ofMinutes(1)).build();
+  private final Cache<String, Report> merged;
 
   public WindowReader(QuantumIndex index, TieredReports reports, RecentHotCopies recent, QueryProperties props,
       MeterRegistry meters) {
@@ -56,6 +55,8 @@ public final class WindowReader {
     this.recent = recent;
     this.props = props;
     this.meters = meters;
+    this.merged = Caffeine.newBuilder().maximumWeight(props.windowCacheMaxNodes())
+        .weigher((String k, Report r) -> 1 + r.nodeCount()).expireAfterAccess(Duration.ofMinutes(1)).build();
   }
 
   /** Scope's merge of every quantum of {@code tenant} starting in [at − window, at]. */
