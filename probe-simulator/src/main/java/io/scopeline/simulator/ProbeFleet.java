@@ -31,8 +31,14 @@ public final class ProbeFleet {
   private final Spec spec;
   private final List<SimulatedProbe> probes = new ArrayList<>();
   private final List<String> tenantOf = new ArrayList<>();
+  private final java.util.Set<String> silenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public ProbeFleet(Spec spec, long startNanos) {
+    this(spec, startNanos, "tenant-");
+  }
+
+  /** A fleet whose tenants are called {@code <tenantPrefix>0}, … — or just the prefix when there is one tenant and it does not end in '-'. */
+  public ProbeFleet(Spec spec, long startNanos, String tenantPrefix) {
     this.spec = spec;
     int index = 0;
     for (int t = 0; t < spec.tenants(); t++) {
@@ -40,7 +46,7 @@ public final class ProbeFleet {
         probes.add(new SimulatedProbe(new SimulatedProbe.Spec("t" + t + "-host-" + p, index,
             spec.containersPerHost(), spec.processesPerContainer(), spec.probesPerTenant(), spec.churnPerPublish(),
             spec.seed() * 1_000_003L + index), startNanos));
-        tenantOf.add("tenant-" + t);
+        tenantOf.add(spec.tenants() == 1 && !tenantPrefix.endsWith("-") ? tenantPrefix : tenantPrefix + t);
         index++;
       }
     }
@@ -54,12 +60,29 @@ public final class ProbeFleet {
     return probes.size();
   }
 
+  /** The simulated hosts' names, in fleet order. */
+  public List<String> hosts() {
+    return probes.stream().map(SimulatedProbe::host).toList();
+  }
+
+  /** Silences a host's probe (it stops publishing, as if it died) or brings it back. */
+  public void setSilent(String host, boolean silent) {
+    if (silent) {
+      silenced.add(host);
+    } else {
+      silenced.remove(host);
+    }
+  }
+
   /** Every probe's publish at {@code nowNanos}, followed by the shortcut reports it emitted. */
   public List<Outgoing> tick(long nowNanos) {
     List<Outgoing> out = new ArrayList<>();
     long window = spec.publishInterval().toNanos();
     for (int i = 0; i < probes.size(); i++) {
       SimulatedProbe probe = probes.get(i);
+      if (silenced.contains(probe.host())) {
+        continue;
+      }
       Report report = probe.publish(nowNanos, window);
       for (Report shortcut : probe.drainShortcuts()) {
         out.add(new Outgoing(tenantOf.get(i), probe.probeId(), shortcut));

@@ -52,6 +52,10 @@ public final class SimulatedProbe {
     return probeId;
   }
 
+  public String host() {
+    return spec.host();
+  }
+
   public String hostNodeId() {
     return spec.host() + ";<host>";
   }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp … io.scopeline.simulator.Simulator --kafka=localhost:9092 [--topic=scope.reports]
  *     | --http=http://localhost:4040
  *     [--tenants=1] [--probes=5] [--containers=4] [--processes=2] [--churn=0.05]
- *     [--interval=3s] [--duration=0 (forever)] [--seed=1]
+ *     [--interval=3s] [--duration=0 (forever)] [--seed=1] [--rate=0 (reports/s, 0 = no cap)]
  * </pre>
  */
 public final class Simulator {
@@ -28,6 +28,13 @@ public final class Simulator {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private volatile boolean stopped;
+  private volatile double maxReportsPerSecond;
+
+  /** Caps the send rate (reports per second over all probes); 0 = no cap, a tick's reports go at once. */
+  public Simulator withRateLimit(double reportsPerSecond) {
+    this.maxReportsPerSecond = reportsPerSecond;
+    return this;
+  }
 
   /** Sends the fleet's reports every interval until {@code duration} has passed (zero: until stopped). */
   public Progress run(ProbeFleet fleet, Publisher publisher, Duration duration, boolean printProgress)
@@ -38,15 +45,25 @@ public final class Simulator {
     long lastPrint = start;
     while (!stopped && (duration.isZero() || System.nanoTime() - start < duration.toNanos())) {
       List<ProbeFleet.Outgoing> batch = fleet.tick(System.currentTimeMillis() * 1_000_000L);
-      CompletableFuture<?>[] sends = batch.stream().map(o -> publisher.send(o).handle((n, e) -> {
-        if (e != null) {
-          errors.incrementAndGet();
-        } else {
-          reports.incrementAndGet();
-          bytes.addAndGet(n);
+      CompletableFuture<?>[] sends = new CompletableFuture<?>[batch.size()];
+      long paceStart = System.nanoTime();
+      for (int i = 0; i < batch.size() && !stopped; i++) {
+        pace(paceStart, i);
+        sends[i] = publisher.send(batch.get(i)).handle((n, e) -> {
+          if (e != null) {
+            errors.incrementAndGet();
+          } else {
+            reports.incrementAndGet();
+            bytes.addAndGet(n);
+          }
+          return null;
+        });
+      }
+      for (int i = 0; i < sends.length; i++) {
+        if (sends[i] == null) {
+          sends[i] = CompletableFuture.completedFuture(null);
         }
-        return null;
-      })).toArray(CompletableFuture[]::new);
+      }
       CompletableFuture.allOf(sends).join();
       if (printProgress && System.nanoTime() - lastPrint >= 5_000_000_000L) {
         System.out.printf(Locale.ROOT, "simulator: %d probes, %d reports sent, %.1f MB, %d errors%n", fleet.size(),
@@ -60,6 +77,19 @@ public final class Simulator {
       }
     }
     return progress();
+  }
+
+  /** With a rate limit, waits until the {@code sent}-th report of this tick is due. */
+  private void pace(long startNanos, int sent) throws InterruptedException {
+    double rate = maxReportsPerSecond;
+    if (rate <= 0) {
+      return;
+    }
+    long due = startNanos + (long) (sent * 1e9 / rate);
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+    }
   }
 
   public Progress progress() {
@@ -95,7 +125,7 @@ public final class Simulator {
       System.exit(2);
       return;
     }
-    Simulator simulator = new Simulator();
+    Simulator simulator = new Simulator().withRateLimit(Double.parseDouble(opts.getOrDefault("rate", "0")));
     Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop));
     try (publisher) {
       Progress p = simulator.run(new ProbeFleet(spec, System.currentTimeMillis() * 1_000_000L), publisher, duration,

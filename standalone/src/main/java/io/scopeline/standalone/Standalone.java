@@ -1,0 +1,185 @@
+package io.scopeline.standalone;
+
+import io.scopeline.embedded.EmbeddedDynamoDb;
+import io.scopeline.embedded.EmbeddedKafka;
+import io.scopeline.embedded.EmbeddedRedis;
+import io.scopeline.embedded.EmbeddedS3;
+import io.scopeline.embedded.FreePorts;
+import io.scopeline.simulator.ProbeFleet;
+import io.scopeline.simulator.Publisher;
+import io.scopeline.simulator.Simulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Scopeline in one process: embedded Kafka, S3 (S3Proxy), DynamoDB Local and Redis on loopback,
+ * the ingest and query services sharing one HTTP port, and optionally a simulated fleet.
+ */
+public final class Standalone implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+  public static final String ACCESS_KEY = "scopeline";
+  public static final String SECRET_KEY = "scopeline";
+  public static final String REGION = "us-east-1";
+
+  private final StandaloneOptions options;
+  private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+  private EmbeddedKafka kafka;
+  private EmbeddedS3 s3;
+  private EmbeddedDynamoDb dynamo;
+  private EmbeddedRedis redis;
+  private ConfigurableApplicationContext app;
+  private int httpPort;
+  private ProbeFleet fleet;
+  private Simulator simulator;
+  private Thread simulatorThread;
+
+  private Standalone(StandaloneOptions options) {
+    this.options = options;
+  }
+
+  /** Starts everything; fails with a clear message when a fixed port is taken. */
+  public static Standalone start(StandaloneOptions options) {
+    Standalone s = new Standalone(options);
+    try {
+      s.startAll();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    Path data = options.dataDir().toAbsolutePath();
+    checkFree("HTTP", "--http-port", options.httpPort());
+    checkFree("Kafka", "--kafka-port", options.kafkaPort());
+    checkFree("S3", "--s3-port", options.s3Port());
+    checkFree("DynamoDB", "--dynamodb-port", options.dynamoDbPort());
+    if (options.redisPort() != 0 && EmbeddedRedis.answersPing(options.redisPort())) {
+      redis = EmbeddedRedis.external(options.redisPort());
+      log.info("Redis: using the Redis already answering on localhost:{}", options.redisPort());
+    } else {
+      redis = EmbeddedRedis.start(options.redisPort());
+      toClose.push(redis);
+    }
+    kafka = EmbeddedKafka.start(data.resolve("kafka"), options.kafkaPort());
+    toClose.push(kafka);
+    s3 = EmbeddedS3.start(data.resolve("s3"), options.s3Port(), ACCESS_KEY, SECRET_KEY);
+    toClose.push(s3);
+    dynamo = EmbeddedDynamoDb.start(data.resolve("dynamodb"), options.dynamoDbPort());
+    toClose.push(dynamo);
+
+    app = new SpringApplicationBuilder(StandaloneApplication.class).web(WebApplicationType.REACTIVE)
+        .properties(springProperties()).run();
+    toClose.push(app);
+    httpPort = ((WebServerApplicationContext) app).getWebServer().getPort();
+    if (options.demo()) {
+      startDemo();
+    }
+  }
+
+  private Map<String, Object> springProperties() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("server.port", options.httpPort());
+    p.put("scopeline.kafka.bootstrap-servers", kafka.bootstrapServers());
+    p.put("scopeline.kafka.create-topics", true);
+    p.put("scopeline.kafka.topic-partitions", 2);
+    p.put("scopeline.storage.region", REGION);
+    p.put("scopeline.storage.access-key", ACCESS_KEY);
+    p.put("scopeline.storage.secret-key", SECRET_KEY);
+    p.put("scopeline.storage.create-resources", true);
+    p.put("scopeline.storage.s3.endpoint", s3.endpoint().toString());
+    p.put("scopeline.storage.dynamodb.endpoint", dynamo.endpoint().toString());
+    p.put("scopeline.storage.redis.uri", redis.uri());
+    p.put("scopeline.bridge.default-tenant", options.tenant());
+    p.put("scopeline.query.default-tenant", options.tenant());
+    return p;
+  }
+
+  private void startDemo() {
+    fleet = new ProbeFleet(new ProbeFleet.Spec(1, options.demoHosts(), 4, 2, 0.05, Duration.ofSeconds(3), 1),
+        System.currentTimeMillis() * 1_000_000L, options.tenant());
+    Publisher publisher = Publisher.kafka(kafka.bootstrapServers(), "scope.reports");
+    simulator = new Simulator();
+    simulatorThread = new Thread(() -> {
+      try (publisher) {
+        simulator.run(fleet, publisher, Duration.ZERO, false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        log.error("The demo fleet stopped: {}", e.toString());
+      }
+    }, "scopeline-demo-fleet");
+    simulatorThread.setDaemon(true);
+    simulatorThread.start();
+    toClose.push(() -> {
+      simulator.stop();
+      simulatorThread.join(10_000);
+    });
+    log.info("Demo: {} simulated hosts of tenant '{}' publishing to Kafka every 3 s", options.demoHosts(),
+        options.tenant());
+  }
+
+  private static void checkFree(String what, String flag, int port) {
+    if (port != 0 && FreePorts.isListening(port)) {
+      throw new IllegalStateException(what + " port " + port + " is already in use; choose another with " + flag);
+    }
+  }
+
+  /** What to tell the user: where everything is. */
+  public String banner() {
+    String http = "http://localhost:" + httpPort;
+    StringBuilder sb = new StringBuilder();
+    sb.append("\n  Scopeline is running. Open ").append(http).append("/\n\n");
+    sb.append(String.format("  %-22s %s  (UI, Scope API, WebSocket, probe bridge; tenant '%s' without X-Scope-OrgID)%n",
+        "HTTP", http, options.tenant()));
+    sb.append(String.format("  %-22s %s  (topic scope.reports)%n", "Kafka", kafka.bootstrapServers()));
+    sb.append(String.format("  %-22s %s  (bucket scopeline-reports)%n", "S3", s3.endpoint()));
+    sb.append(String.format("  %-22s %s  (table scopeline_reports)%n", "DynamoDB", dynamo.endpoint()));
+    sb.append(String.format("  %-22s %s  (%s)%n", "Redis", redis.uri(), switch (redis.source()) {
+      case EXTERNAL -> "the one already running";
+      case REDIS_SERVER_PROCESS -> "started redis-server";
+      case EMBEDDED_JAR -> "embedded-redis";
+    }));
+    sb.append(String.format("  %-22s access key %s, secret key %s, region %s%n", "S3/DynamoDB credentials",
+        ACCESS_KEY, SECRET_KEY, REGION));
+    sb.append(String.format("  %-22s %s%n", "data", options.dataDir().toAbsolutePath()));
+    sb.append(String.format("  %-22s %s%n", "demo", options.demo() ? options.demoHosts() + " simulated hosts"
+        : "off (--no-demo): point Scope probes at " + http));
+    return sb.toString();
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String kafkaBootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** The demo fleet, or null with {@code --no-demo}. */
+  public ProbeFleet fleet() {
+    return fleet;
+  }
+
+  @Override
+  public void close() {
+    while (!toClose.isEmpty()) {
+      try {
+        toClose.pop().close();
+      } catch (Exception e) {
+        log.warn("While stopping: {}", e.toString());
+      }
+    }
+  }
+}
