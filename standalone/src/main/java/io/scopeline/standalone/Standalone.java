@@ -103,6 +103,8 @@ public final class Standalone implements AutoCloseable {
     p.put("scopeline.storage.redis.uri", redis.uri());
     p.put("scopeline.bridge.default-tenant", options.tenant());
     p.put("scopeline.query.default-tenant", options.tenant());
+    // Three missed 3 s publishes mark a probe silent; no extra floor, so the UI shows it within ~10 s.
+    p.put("scopeline.liveness.min-silence", "9s");
     return p;
   }
 

@@ -1,0 +1,67 @@
+package io.scopeline.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The browser UI in a real (headless) Chromium against the standalone stack with its demo fleet. */
+class BrowserUiTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  @TempDir
+  Path data;
+
+  @Test
+  void theMapShowsTheHostsDetailsOpenOnClickAndASilentProbeShowsAsNoData() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
+        "needs Debian's chromium at /usr/bin/chromium (.ci/run installs it: apt-get install -y chromium)");
+    Path shots = Path.of("target", "screenshots");
+    Files.createDirectories(shots);
+    try (Standalone s = Standalone.start(new StandaloneOptions(data, true, 5, "default", 0, 0, 0, 0, 0));
+        Playwright pw = Playwright.create(new Playwright.CreateOptions()
+            .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
+            .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync")))) {
+      Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1400, 900));
+      page.navigate("http://127.0.0.1:" + s.httpPort() + "/");
+
+      // The hosts map: every simulated host appears as a node.
+      for (String host : s.fleet().hosts()) {
+        page.locator("g.node[data-id='" + host + ";<host>']").waitFor(new Locator.WaitForOptions().setTimeout(45_000));
+      }
+      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("hosts-map.png")));
+
+      // Clicking a node opens its details.
+      String first = s.fleet().hosts().get(0);
+      page.locator("g.node[data-id='" + first + ";<host>']").click();
+      page.locator("#details").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE));
+      assertThat(page.locator("#details h3").textContent()).isEqualTo(first);
+      page.locator("#details h4", new Page.LocatorOptions().setHasText("Metrics"))
+          .waitFor(new Locator.WaitForOptions().setTimeout(10_000));
+      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("host-details.png")));
+
+      // A probe that stops publishing is shown as silent within 15 s.
+      String silent = s.fleet().hosts().get(1);
+      page.locator("#probe-list li.ok[data-hostname='" + silent + "']")
+          .waitFor(new Locator.WaitForOptions().setTimeout(20_000));
+      s.fleet().setSilent(silent, true);
+      page.locator("#probe-list li.nodata[data-hostname='" + silent + "']")
+          .waitFor(new Locator.WaitForOptions().setTimeout(15_000));
+      assertThat(page.locator("#probe-list li.nodata").count()).isEqualTo(1);
+      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("probe-nodata.png")));
+    }
+  }
+}
