@@ -96,10 +96,38 @@ function renderOptions() {
   box.replaceChildren();
   const t = flatTopologies().find((x) => topologyId(x) === state.topology);
   for (const group of (t && t.options) || []) {
-    if (group.selectType === 'union') continue; // namespaces: many values; kept to the API for now
     const chosen = (state.options[state.topology] || {})[group.id] || group.defaultValue;
     const g = document.createElement('div');
     g.className = 'group';
+    if (group.selectType === 'union') {
+      // Namespaces: any number of values, comma-separated; none selected means all.
+      const selected = new Set(chosen ? chosen.split(',') : []);
+      const set = (values) => {
+        state.options[state.topology] = { ...(state.options[state.topology] || {}), [group.id]: [...values].join(',') };
+        renderOptions();
+        connect();
+      };
+      const all = document.createElement('button');
+      all.type = 'button';
+      all.textContent = group.noneLabel || 'All';
+      all.className = selected.size === 0 ? 'active' : '';
+      all.onclick = () => set([]);
+      g.append(all);
+      for (const option of group.options) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = option.label;
+        b.className = selected.has(option.value) ? 'active' : '';
+        b.onclick = () => {
+          const next = new Set(selected);
+          if (next.has(option.value)) next.delete(option.value); else next.add(option.value);
+          set(next);
+        };
+        g.append(b);
+      }
+      box.append(g);
+      continue;
+    }
     for (const option of group.options) {
       const b = document.createElement('button');
       b.type = 'button';

@@ -17,9 +17,16 @@ public final class ProbeFleet {
    * @param churnPerPublish chance per publish that a container stops or starts (a shortcut report)
    * @param publishInterval time between a probe's publishes (Scope: 3 s)
    * @param seed makes the fleet repeatable
+   * @param kubernetes whether containers run in pods, with services, deployments and namespaces
    */
   public record Spec(int tenants, int probesPerTenant, int containersPerHost, int processesPerContainer,
-      double churnPerPublish, Duration publishInterval, long seed) {
+      double churnPerPublish, Duration publishInterval, long seed, boolean kubernetes) {
+    public Spec(int tenants, int probesPerTenant, int containersPerHost, int processesPerContainer,
+        double churnPerPublish, Duration publishInterval, long seed) {
+      this(tenants, probesPerTenant, containersPerHost, processesPerContainer, churnPerPublish, publishInterval, seed,
+          false);
+    }
+
     public static Spec demo() {
       return new Spec(1, 5, 4, 2, 0.05, Duration.ofSeconds(3), 1);
     }
@@ -45,7 +52,7 @@ public final class ProbeFleet {
       for (int p = 0; p < spec.probesPerTenant(); p++) {
         probes.add(new SimulatedProbe(new SimulatedProbe.Spec("t" + t + "-host-" + p, index,
             spec.containersPerHost(), spec.processesPerContainer(), spec.probesPerTenant(), spec.churnPerPublish(),
-            spec.seed() * 1_000_003L + index), startNanos));
+            spec.seed() * 1_000_003L + index, spec.kubernetes()), startNanos));
         tenantOf.add(spec.tenants() == 1 && !tenantPrefix.endsWith("-") ? tenantPrefix : tenantPrefix + t);
         index++;
       }

@@ -23,7 +23,12 @@ import java.util.Random;
 public final class SimulatedProbe {
   /** What a probe looks like. */
   public record Spec(String host, int hostIndex, int containers, int processesPerContainer, int peerHosts,
-      double churnPerPublish, long seed) {}
+      double churnPerPublish, long seed, boolean kubernetes) {
+    public Spec(String host, int hostIndex, int containers, int processesPerContainer, int peerHosts,
+        double churnPerPublish, long seed) {
+      this(host, hostIndex, containers, processesPerContainer, peerHosts, churnPerPublish, seed, false);
+    }
+  }
 
   private static final long SECOND = 1_000_000_000L;
   private static final int FULL_EVERY = 3;
@@ -127,13 +132,66 @@ public final class SimulatedProbe {
         "docker_container_hostname", spec.host(), "host_node_id", hostNodeId());
     KeyedMap<StringSet> parents = KeyedMap.<StringSet>empty().with("host", StringSet.of(hostNodeId()))
         .with("container_image", StringSet.of("img" + (c % 3) + ";<container_image>"));
+    if (spec.kubernetes()) {
+      l = l.merge(latest(now, "docker_label_io.kubernetes.pod.uid", podUid(c),
+          "docker_label_io.kubernetes.pod.namespace", namespace(c), "docker_label_io.kubernetes.container.name",
+          "app-" + (c % 3)));
+      parents = parents.with("pod", StringSet.of(podUid(c) + ";<pod>"));
+    }
     KeyedMap<Metric> metrics = running[c]
         ? KeyedMap.<Metric>empty().with("docker_cpu_total_usage", metric(now, 5 + c, 100))
             .with("docker_memory_usage", metric(now, 50_000_000L + c * 1_000_000L, 1_000_000_000L))
         : KeyedMap.empty();
     return new Node(id + ";<container>", "container",
-        KeyedMap.of("docker_container_ips", StringSet.of("172.17." + spec.hostIndex() % 250 + "." + (c + 2))), null,
+        KeyedMap.of("docker_container_ips", StringSet.of(containerIp(c))), null,
         l, metrics, parents, null);
+  }
+
+  private String podUid(int c) {
+    return "pod-" + spec.host() + "-" + c;
+  }
+
+  /** Images 0 and 2 run in namespace "shop", image 1 in "default". */
+  private static String namespace(int c) {
+    return (c % 3) % 2 == 0 ? "shop" : "default";
+  }
+
+  private String containerIp(int c) {
+    return "172.17." + spec.hostIndex() % 250 + "." + (c + 2);
+  }
+
+  /** Pods (one per container), the services and deployments they belong to, and their namespaces. */
+  private Report kubernetes(long now) {
+    String host = hostNodeId();
+    Topology pods = TopologyType.POD.defaultTopology().withMetadataTemplates(KeyedMap.<MetadataTemplate>empty()
+        .with("kubernetes_state", new MetadataTemplate("kubernetes_state", "State", 0, "", 2, "latest"))
+        .with("container", new MetadataTemplate("container", "# Containers", 0, "number", 4, "counters"))
+        .with("kubernetes_namespace", new MetadataTemplate("kubernetes_namespace", "Namespace", 0, "", 5, "latest"))
+        .with("kubernetes_ip", new MetadataTemplate("kubernetes_ip", "IP", 0, "ip", 3, "latest")));
+    Topology services = TopologyType.SERVICE.defaultTopology();
+    Topology deployments = TopologyType.DEPLOYMENT.defaultTopology();
+    Topology namespaces = TopologyType.NAMESPACE.defaultTopology();
+    for (int c = 0; c < spec.containers(); c++) {
+      int app = c % 3;
+      String ns = namespace(c);
+      String service = "svc-app-" + app + ";<service>";
+      String deployment = "dep-app-" + app + ";<deployment>";
+      pods = pods.withNode(new Node(podUid(c) + ";<pod>", "pod", null, null,
+          latest(now, "kubernetes_name", "app-" + app + "-" + spec.host() + "-" + c, "kubernetes_namespace", ns,
+              "kubernetes_state", running[c] ? "Running" : "Pending", "kubernetes_ip", containerIp(c),
+              "host_node_id", host),
+          null, KeyedMap.<StringSet>empty().with("host", StringSet.of(host)).with("service", StringSet.of(service))
+              .with("deployment", StringSet.of(deployment)), null));
+      services = services.withNode(new Node(service, "service", null, null,
+          latest(now, "kubernetes_name", "app-" + app, "kubernetes_namespace", ns, "kubernetes_ip", "10.96.0." + (app + 10)),
+          null, null, null));
+      deployments = deployments.withNode(new Node(deployment, "deployment", null, null,
+          latest(now, "kubernetes_name", "app-" + app, "kubernetes_namespace", ns), null, null, null));
+      namespaces = namespaces.withNode(new Node(ns + ";<namespace>", "namespace", null, null,
+          latest(now, "kubernetes_name", ns), null, null, null));
+    }
+    return Report.builder().topology(TopologyType.POD, pods).topology(TopologyType.SERVICE, services)
+        .topology(TopologyType.DEPLOYMENT, deployments).topology(TopologyType.NAMESPACE, namespaces).build();
   }
 
   /** The whole current state as a full report. */
@@ -182,14 +240,24 @@ public final class SimulatedProbe {
           int peer = spec.peerHosts() > 0 ? (spec.hostIndex() + 1 + c) % Math.max(1, spec.peerHosts()) : -1;
           String remote = peer >= 0 && peer != spec.hostIndex() && c % 4 != 3
               ? ";10.0." + (peer / 250) + "." + (peer % 250 + 1) + ";8080" : ";93.184.216." + (34 + c % 10) + ";443";
-          String local = spec.host() + ";" + hostIp() + ";" + (40000 + c);
+          String local = ";" + hostIp() + ";" + (40000 + c);
           endpoints = endpoints.withNode(new Node(local, "endpoint", null, StringSet.of(remote),
               latest(now, "pid", pid, "host_node_id", host), null, null, null));
           endpoints = endpoints.withNode(Node.of(remote, "endpoint"));
         }
       }
     }
+    if (spec.containers() > 0 && running[0] && spec.processesPerContainer() > 0) {
+      // The first container's app-server listens on the host's port 8080, where peers connect.
+      endpoints = endpoints.withNode(new Node(";" + hostIp() + ";8080", "endpoint", null, null,
+          latest(now, "pid", "1000", "host_node_id", host), null, null, null));
+    }
+    Report k8s = spec.kubernetes() ? kubernetes(now) : Report.EMPTY;
     return Report.builder().ts(now).windowNanos(windowNanos).id(probeId + "-" + now)
+        .topology(TopologyType.POD, k8s.topology(TopologyType.POD))
+        .topology(TopologyType.SERVICE, k8s.topology(TopologyType.SERVICE))
+        .topology(TopologyType.DEPLOYMENT, k8s.topology(TopologyType.DEPLOYMENT))
+        .topology(TopologyType.NAMESPACE, k8s.topology(TopologyType.NAMESPACE))
         .topology(TopologyType.HOST, hosts).topology(TopologyType.CONTAINER, containers)
         .topology(TopologyType.CONTAINER_IMAGE, images).topology(TopologyType.PROCESS, processes)
         .topology(TopologyType.ENDPOINT, endpoints).build();

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     | --http=http://localhost:4040
  *     [--tenants=1] [--probes=5] [--containers=4] [--processes=2] [--churn=0.05]
  *     [--interval=3s] [--duration=0 (forever)] [--seed=1] [--rate=0 (reports/s, 0 = no cap)]
+ *     [--kubernetes=false (pods, services, deployments, namespaces)]
  * </pre>
  */
 public final class Simulator {
@@ -113,7 +114,7 @@ public final class Simulator {
         Integer.parseInt(opts.getOrDefault("probes", "5")), Integer.parseInt(opts.getOrDefault("containers", "4")),
         Integer.parseInt(opts.getOrDefault("processes", "2")), Double.parseDouble(opts.getOrDefault("churn", "0.05")),
         Duration.parse("PT" + opts.getOrDefault("interval", "3s").toUpperCase(Locale.ROOT)),
-        Long.parseLong(opts.getOrDefault("seed", "1")));
+        Long.parseLong(opts.getOrDefault("seed", "1")), Boolean.parseBoolean(opts.getOrDefault("kubernetes", "false")));
     Duration duration = Duration.parse("PT" + opts.getOrDefault("duration", "0s").toUpperCase(Locale.ROOT));
     Publisher publisher;
     if (opts.containsKey("kafka")) {

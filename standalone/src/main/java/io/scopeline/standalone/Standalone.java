@@ -109,7 +109,7 @@ public final class Standalone implements AutoCloseable {
   }
 
   private void startDemo() {
-    fleet = new ProbeFleet(new ProbeFleet.Spec(1, options.demoHosts(), 4, 2, 0.05, Duration.ofSeconds(3), 1),
+    fleet = new ProbeFleet(new ProbeFleet.Spec(1, options.demoHosts(), 4, 2, 0.05, Duration.ofSeconds(3), 1, true),
         System.currentTimeMillis() * 1_000_000L, options.tenant());
     Publisher publisher = Publisher.kafka(kafka.bootstrapServers(), "scope.reports");
     simulator = new Simulator();
