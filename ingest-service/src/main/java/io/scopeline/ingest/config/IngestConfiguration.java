@@ -85,8 +85,9 @@ public class IngestConfiguration {
   }
 
   @Bean
-  RecordDecoder recordDecoder(IngestProperties props, MeterRegistry meters) {
-    return new RecordDecoder(props.limits(), meters);
+  RecordDecoder recordDecoder(IngestProperties props, BridgeProperties bridge, MeterRegistry meters) {
+    // The bridge's default tenant (standalone mode) also applies to records without a tenant.
+    return new RecordDecoder(props.limits(), meters, bridge.defaultTenant());
   }
 
   @Bean

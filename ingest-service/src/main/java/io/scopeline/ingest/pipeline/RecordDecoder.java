@@ -23,16 +23,26 @@ import org.apache.kafka.common.header.Header;
 public final class RecordDecoder {
   private final ReportLimits limits;
   private final MeterRegistry meters;
+  private final String defaultTenant;
 
   public RecordDecoder(ReportLimits limits, MeterRegistry meters) {
+    this(limits, meters, "");
+  }
+
+  /** {@code defaultTenant}: tenant of records with neither header nor key ("" = reject them). */
+  public RecordDecoder(ReportLimits limits, MeterRegistry meters, String defaultTenant) {
     this.limits = limits;
     this.meters = meters;
+    this.defaultTenant = defaultTenant == null ? "" : defaultTenant;
   }
 
   public Decoded decode(ConsumerRecord<String, byte[]> record) {
     String tenantValue = header(record, WireHeaders.ORG_ID);
     if (tenantValue == null || tenantValue.isEmpty()) {
       tenantValue = record.key();
+    }
+    if ((tenantValue == null || tenantValue.isEmpty()) && !defaultTenant.isEmpty()) {
+      tenantValue = defaultTenant;
     }
     String tenantProblem = TenantId.problem(tenantValue);
     if (tenantProblem != null) {
