@@ -215,4 +215,17 @@ class TopologyApiTest extends QueryTestBase {
       assertThat(w.next(Duration.ofSeconds(10))).isEqualTo("{\"add\":null,\"update\":null,\"remove\":null,\"reset\":true}");
     }
   }
+
+  @Test
+  void aTimeTravellingSocketShowsThePastWindow() throws Exception {
+    TenantId tenant = TenantId.of("ws-travel-tenant");
+    long then = now() - 3_600_000_000_000L;
+    store(tenant, then - 2_000_000_000L, 0, host("an-hour-ago", then));
+    store(tenant, now() - 1_000_000_000L, 0, host("current", now()));
+    String at = java.time.Instant.ofEpochSecond(0, then).toString();
+    try (Watcher w = new Watcher(tenant.value(), "/api/topology/hosts/ws?t=1s&timestamp=" + at)) {
+      String reset = w.next(Duration.ofSeconds(10));
+      assertThat(reset).contains("an-hour-ago;<host>").doesNotContain("current;<host>");
+    }
+  }
 }

@@ -59,7 +59,20 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
+  /** The embedded servers log at INFO per request; until Spring sets levels (application.yml), quiet them here. */
+  static void quietEmbeddedServers() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger", "org.eclipse.jetty",
+          "org.gaul", "org.jclouds", "com.amazonaws.services.dynamodbv2.local"}) {
+        context.getLogger(name).setLevel(ch.qos.logback.classic.Level.WARN);
+      }
+      context.getLogger("com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler")
+          .setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
+  }
+
   private void startAll() {
+    quietEmbeddedServers();
     Path data = options.dataDir().toAbsolutePath();
     checkFree("HTTP", "--http-port", options.httpPort());
     checkFree("Kafka", "--kafka-port", options.kafkaPort());
