@@ -61,7 +61,7 @@ class IngestServiceTest extends IngestTestBase {
     await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
         assertThat(stored.hostIds(tenant)).contains("alpha;<host>", "beta;<host>"));
     String key = stored.objectKeys(tenant).get(0);
-    assertThat(key).matches("[0-9a-f]{32}/\\d+-\\d+-\\d+");
+    assertThat(key).as("md5 / quantum - partition - first offset - last offset").matches("[0-9a-f]{32}/\\d+-\\d+-\\d+-\\d+");
     try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri())) {
       try (var c = redis.connect()) {
         assertThat(c.sync().exists(StorageKeys.hotCopyKey(tenant, key))).isEqualTo(1L);

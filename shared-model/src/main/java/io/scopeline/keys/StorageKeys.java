@@ -76,6 +76,17 @@ public final class StorageKeys {
         + firstOffset;
   }
 
+  /**
+   * S3 object key of a segment holding the tenant's records at offsets [first, last] of a
+   * partition. Both ends are in the key, so a key's content is a function of those records: a
+   * replay that groups records differently (after a crash) writes other keys instead of
+   * overwriting one with different content.
+   */
+  public static String objectKey(TenantId tenant, long quantumStartNanos, int partition, long firstOffset,
+      long lastOffset) {
+    return objectKey(tenant, quantumStartNanos, partition, firstOffset) + "-" + lastOffset;
+  }
+
   /** S3 object key of a shortcut report, unique per report. */
   public static String shortcutObjectKey(TenantId tenant, long receivedNanos, String reportId) {
     return md5Hex(indexHashKey(tenant, receivedNanos)) + "/shortcut-" + receivedNanos + "-" + safe(reportId);

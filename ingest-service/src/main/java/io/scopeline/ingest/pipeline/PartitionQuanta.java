@@ -100,7 +100,7 @@ final class PartitionQuanta {
         segment = new Segment(d.tenant(), start, start + quanta.lengthNanos(), partition.partition(), d.offset());
       }
       try {
-        segment.add(d.report());
+        segment.add(d.report(), d.offset());
       } catch (TopologyConflictException e) {
         return deadLetters.send(new Decoded.Rejected(d.record(), "topology-conflict",
             "report conflicts with earlier reports of its quantum: " + e.getMessage()))

@@ -6,8 +6,8 @@ import io.scopeline.model.Report;
 
 /**
  * The reports of one tenant in one quantum from one partition, merged as they arrive (an
- * accumulator, not a list). Identified by its first record's offset, which makes its storage keys
- * repeatable on replay. Mutated only by its partition's {@link PartitionQuanta}, under its lock.
+ * accumulator, not a list). Identified by its first and last records' offsets, which makes its
+ * storage keys repeatable on replay. Mutated only by its partition's {@link PartitionQuanta}, under its lock.
  */
 final class Segment {
   private final TenantId tenant;
@@ -15,6 +15,7 @@ final class Segment {
   private final long quantumEnd;
   private final int partition;
   private final long firstOffset;
+  private long lastOffset;
   private Report merged = Report.EMPTY;
   private int reports;
 
@@ -24,12 +25,14 @@ final class Segment {
     this.quantumEnd = quantumEnd;
     this.partition = partition;
     this.firstOffset = firstOffset;
+    this.lastOffset = firstOffset;
   }
 
-  /** Merges a report in; a topology conflict leaves the segment unchanged and is rethrown. */
-  void add(Report report) {
+  /** Merges the report at {@code offset} in; a topology conflict leaves the segment unchanged and is rethrown. */
+  void add(Report report, long offset) {
     merged = merged.merge(report);
     reports++;
+    lastOffset = Math.max(lastOffset, offset);
   }
 
   TenantId tenant() {
@@ -56,8 +59,13 @@ final class Segment {
     return reports;
   }
 
+  long lastOffset() {
+    return lastOffset;
+  }
+
+  /** Named by its first and last record: the same records always make the same key and content. */
   String objectKey() {
-    return StorageKeys.objectKey(tenant, quantumStart, partition, firstOffset);
+    return StorageKeys.objectKey(tenant, quantumStart, partition, firstOffset, lastOffset);
   }
 
   /** The merged report as persisted: its ID is the object key, so it is the same on every replay. */
