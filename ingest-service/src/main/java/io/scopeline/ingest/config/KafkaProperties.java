@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPollRecords records fetched per poll: bounds what one instance holds in flight
  * @param createTopics create missing topics on start (standalone and development)
  * @param topicPartitions partitions for topics this service creates
+ * @param sessionTimeout how long a silent instance keeps its partitions before the group moves
+ *     them to the others (Kafka's consumer session timeout; heartbeats go every third of it)
  */
 @ConfigurationProperties("scopeline.kafka")
 public record KafkaProperties(
@@ -24,4 +26,5 @@ public record KafkaProperties(
     @DefaultValue("scopeline-ingest") String consumerGroup,
     @DefaultValue("500") int maxPollRecords,
     @DefaultValue("false") boolean createTopics,
-    @DefaultValue("6") int topicPartitions) {}
+    @DefaultValue("6") int topicPartitions,
+    @DefaultValue("45s") java.time.Duration sessionTimeout) {}

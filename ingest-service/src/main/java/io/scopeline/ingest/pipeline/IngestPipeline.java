@@ -84,11 +84,18 @@ public final class IngestPipeline implements SmartLifecycle {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, kafka.maxPollRecords());
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scopeline-ingest-" + ProcessHandle.current().pid());
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) kafka.sessionTimeout().toMillis());
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, kafka.sessionTimeout().toMillis() / 3));
     return ReceiverOptions.<String, byte[]>create(p)
         .withKeyDeserializer(new StringDeserializer())
         .withValueDeserializer(new ByteArrayDeserializer())
         // Offsets are committed by this class alone, and only where PartitionQuanta says it is safe.
         .commitInterval(Duration.ZERO).commitBatchSize(0)
+        // Records are acknowledged only once their quantum is durable, so reactor-kafka's default
+        // (hold a rebalance up to 60 s until every dispatched record is acknowledged) would stall
+        // every rebalance. Revocation instead writes the open segments at once (without commit);
+        // the new owner replays from the last commit, and keys make the replay safe.
+        .maxDelayRebalance(Duration.ZERO)
         .subscription(List.of(kafka.reportsTopic()))
         .addAssignListener(this::assigned)
         .addRevokeListener(this::revoked);

@@ -25,8 +25,8 @@ import reactor.kafka.receiver.ReceiverRecord;
  * <p>Records arrive in offset order. Each accepted report is merged into the open segment of its
  * (tenant, quantum), cut by record time. A segment closes when its tenant's record time on this
  * partition passes its quantum's end plus the grace period, at once when it is late (its quantum
- * had already passed when the report arrived), when wall-clock time passes it on an idle
- * partition, and on flush (shutdown, revocation). Closed segments are written by the
+ * had already passed when the report arrived), when wall-clock time passes it while its tenant is
+ * quiet on this partition, and on flush (shutdown, revocation). Closed segments are written by the
  * {@link SegmentWriter}.
  *
  * <p>The committable offset is the lowest first-offset of any segment not yet durable (open or
@@ -58,7 +58,8 @@ final class PartitionQuanta {
   private long nextOffset = -1;
   private long committed = -1;
   private final Map<TenantId, Long> watermarks = new HashMap<>();
-  private long lastRecordWallNanos;
+  /** When each tenant's last record on this partition was taken (System.nanoTime). */
+  private final Map<TenantId, Long> lastRecordWall = new HashMap<>();
   private boolean revoked;
 
   PartitionQuanta(TopicPartition partition, Quanta quanta, long graceNanos, long maxFutureSkewNanos,
@@ -111,7 +112,7 @@ final class PartitionQuanta {
         held.add(d.offset());
       }
       nextOffset = d.offset() + 1;
-      lastRecordWallNanos = System.nanoTime();
+      lastRecordWall.put(d.tenant(), System.nanoTime());
       // Record time moves on per tenant: one tenant's lagging producer is not late for another.
       long watermark = watermarks.merge(d.tenant(), time, Math::max);
       if (watermark == time) {
@@ -213,11 +214,26 @@ final class PartitionQuanta {
     return Mono.empty();
   }
 
-  /** Closes segments of an idle partition once wall-clock time has passed their end plus grace. */
+  /**
+   * Closes the segments of tenants that went quiet on this partition once wall-clock time has
+   * passed their end plus grace. Per tenant, not per partition: a tenant whose probes stopped must
+   * not keep its last quantum open (and the partition's commits held back) just because other
+   * tenants keep the partition busy.
+   */
   synchronized void closeIdle(long wallEpochNanos) {
-    if (!open.isEmpty() && System.nanoTime() - lastRecordWallNanos > graceNanos) {
-      closeWhere(null, wallEpochNanos);
+    if (open.isEmpty()) {
+      return;
     }
+    long now = System.nanoTime();
+    List<Segment> due = new ArrayList<>();
+    for (Segment s : open.values()) {
+      Long last = lastRecordWall.get(s.tenant());
+      if ((last == null || now - last > graceNanos) && s.quantumEnd() + graceNanos <= wallEpochNanos) {
+        due.add(s);
+      }
+    }
+    due.forEach(this::close);
+    lastRecordWall.keySet().removeIf(t -> open.keySet().stream().noneMatch(k -> k.tenant().equals(t)));
   }
 
   /** Closes every open segment; completes when nothing of this partition is left unwritten. */

@@ -1,0 +1,383 @@
+package io.scopeline.scaleout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.codec.ReportLimits;
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.embedded.FreePorts;
+import io.scopeline.keys.Quanta;
+import io.scopeline.keys.StorageKeys;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Node;
+import io.scopeline.model.Report;
+import io.scopeline.model.ReportUpgrade;
+import io.scopeline.model.Reports;
+import io.scopeline.model.TopologyType;
+import io.scopeline.testsupport.SharedInfrastructure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * Two ingest and two query replicas, each in its own JVM, against one Kafka, S3, DynamoDB and
+ * Redis: a killed ingest replica's partitions move to the other without loss, no object is
+ * written with content that differs from what its key names, and WebSocket clients of a killed
+ * query replica reconnect to the other and keep receiving.
+ */
+@ExtendWith(SharedInfrastructure.class)
+class ScaleOutTest {
+  private static final String TOPIC = "scaleout.reports";
+  private static final String BUCKET = "scaleout-reports";
+  private static final String TABLE = "scaleout_reports";
+  private static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
+  private static final List<String> TENANTS = List.of("so-0", "so-1", "so-2", "so-3", "so-4", "so-5", "so-6", "so-7");
+
+  private final SharedInfrastructure.Servers infra = SharedInfrastructure.get();
+
+  private Map<String, String> storage() {
+    Map<String, String> p = new HashMap<>(infra.springProperties());
+    p.put("scopeline.storage.s3.bucket", BUCKET);
+    p.put("scopeline.storage.dynamodb.table", TABLE);
+    p.put("scopeline.storage.region", "us-east-1");
+    p.put("logging.level.root", "WARN");
+    p.put("logging.level.io.scopeline", "INFO");
+    // Each replica runs with its own defaults only: no application.yml from this module's classpath.
+    p.put("spring.config.name", "scaleout-replica");
+    return p;
+  }
+
+  private ServiceProcess ingest(String name) throws Exception {
+    Map<String, String> p = storage();
+    p.put("scopeline.kafka.reports-topic", TOPIC);
+    p.put("scopeline.kafka.dead-letter-topic", TOPIC + ".dlq");
+    p.put("scopeline.kafka.probe-status-topic", TOPIC + ".status");
+    p.put("scopeline.kafka.consumer-group", "scaleout");
+    p.put("scopeline.kafka.session-timeout", "6s");
+    p.put("scopeline.storage.create-resources", "true");
+    p.put("management.endpoint.health.probes.enabled", "true");
+    p.put("management.endpoint.health.group.readiness.include", "readinessState,storageBootstrap,kafkaHealth");
+    return ServiceProcess.start(name, "io.scopeline.ingest.IngestApplication", FreePorts.pick(), p);
+  }
+
+  private ServiceProcess query(String name) throws Exception {
+    return ServiceProcess.start(name, "io.scopeline.query.QueryApplication", FreePorts.pick(), storage());
+  }
+
+  private static ProducerRecord<String, byte[]> report(String tenant, int seq) {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    String host = "host-" + tenant + ";<host>";
+    Node h = Node.of(host, "host").withLatest("host_name", now, "host-" + tenant);
+    Node p = Node.of("host-" + tenant + ";" + seq, "process").withLatest("pid", now, Integer.toString(seq))
+        .withLatest("host_node_id", now, host);
+    Report r = Report.builder().ts(now).windowNanos(1_000_000_000L)
+        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(h))
+        .topology(TopologyType.PROCESS, TopologyType.PROCESS.defaultTopology().withNode(p)).build();
+    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(TOPIC, tenant, ReportCodec.encode(r,
+        ReportFormat.MSGPACK_GZIP));
+    rec.headers().add(WireHeaders.ORG_ID, tenant.getBytes(StandardCharsets.UTF_8));
+    return rec;
+  }
+
+  @Test
+  void replicasFailOverWithoutLossOrConflictingWrites() throws Exception {
+    infra.kafka().createTopics(4, TOPIC, TOPIC + ".dlq", TOPIC + ".status");
+    List<AutoCloseable> running = new ArrayList<>();
+    AtomicBoolean live = new AtomicBoolean(true);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+        infra.kafka().bootstrapServers(), "acks", "all", "linger.ms", 5), new StringSerializer(),
+        new ByteArraySerializer())) {
+      ServiceProcess ingestA = ingest("ingest-a");
+      ServiceProcess ingestB = ingest("ingest-b");
+      ServiceProcess queryA = query("query-a");
+      ServiceProcess queryB = query("query-b");
+      running.addAll(List.of(ingestA, ingestB, queryA, queryB));
+      for (ServiceProcess s : List.of(ingestA, ingestB)) {
+        s.awaitReady("/actuator/health/readiness", Duration.ofSeconds(90));
+      }
+      for (ServiceProcess s : List.of(queryA, queryB)) {
+        s.awaitReady("/api", Duration.ofSeconds(90));
+      }
+
+      // A steady tenant for the WebSocket part, the whole time.
+      Thread steady = new Thread(() -> {
+        int seq = 0;
+        while (live.get()) {
+          producer.send(report("so-live", seq++));
+          try {
+            Thread.sleep(300);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      steady.setDaemon(true);
+      steady.start();
+
+      // 8 tenants over 4 partitions; one ingest replica is SIGKILLed a third of the way in.
+      Map<String, Set<Integer>> sent = new HashMap<>();
+      int perTenant = 60;
+      for (int seq = 0; seq < perTenant; seq++) {
+        for (String tenant : TENANTS) {
+          producer.send(report(tenant, seq)).get();
+          sent.computeIfAbsent(tenant, t -> new TreeSet<>()).add(seq);
+        }
+        if (seq == perTenant / 3) {
+          ingestA.kill();
+        }
+        Thread.sleep(100);
+      }
+
+      // Nothing lost: every report's process is in some indexed quantum.
+      try (S3AsyncClient s3 = s3(); DynamoDbAsyncClient dynamo = dynamo()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        Map<String, Set<Integer>> stored = Map.of();
+        boolean dumped = false;
+        while (System.nanoTime() < deadline) {
+          stored = indexedProcesses(s3, dynamo);
+          if (everythingStored(stored, sent)) {
+            break;
+          }
+          if (!dumped && deadline - System.nanoTime() < TimeUnit.SECONDS.toNanos(45)) {
+            ingestB.threadDump("waiting");
+            dumped = true;
+          }
+          Thread.sleep(1000);
+        }
+        for (String tenant : TENANTS) {
+          assertThat(stored.getOrDefault(tenant, Set.of())).as("processes of %s", tenant)
+              .containsAll(sent.get(tenant));
+        }
+        // Every object, indexed or orphaned by the crash, holds exactly the records its key names.
+        assertThat(objectsMatchTheirKeys(s3)).isGreaterThan(TENANTS.size());
+      }
+
+      // A WebSocket client behind the "Service" survives the loss of its query replica.
+      try (TcpBalancer balancer = new TcpBalancer(List.of(queryA.port, queryB.port));
+          ReconnectingWatcher watcher = new ReconnectingWatcher(balancer.port(),
+              "/api/topology/hosts/ws?t=1s", "so-live")) {
+        assertThat(watcher.frames.poll(30, TimeUnit.SECONDS)).contains("host-so-live;<host>");
+        queryA.kill();
+        long killed = System.nanoTime();
+        String after;
+        do {
+          after = watcher.frames.poll(30, TimeUnit.SECONDS);
+          assertThat(after).as("frames after the replica died").isNotNull();
+        } while (watcher.connections.get() < 2);
+        assertThat(watcher.frames.poll(30, TimeUnit.SECONDS)).as("still receiving").isNotNull();
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed)).isLessThan(60);
+      }
+    } finally {
+      live.set(false);
+      for (AutoCloseable c : running) {
+        c.close();
+      }
+    }
+  }
+
+  private static boolean everythingStored(Map<String, Set<Integer>> stored, Map<String, Set<Integer>> sent) {
+    return TENANTS.stream().allMatch(t -> stored.getOrDefault(t, Set.of()).containsAll(sent.get(t)));
+  }
+
+  private S3AsyncClient s3() {
+    return S3AsyncClient.builder().endpointOverride(infra.s3().endpoint()).region(Region.US_EAST_1)
+        .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(SharedInfrastructure.ACCESS_KEY, SharedInfrastructure.SECRET_KEY))).build();
+  }
+
+  private DynamoDbAsyncClient dynamo() {
+    return DynamoDbAsyncClient.builder().endpointOverride(infra.dynamo().endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(SharedInfrastructure.ACCESS_KEY, SharedInfrastructure.SECRET_KEY))).build();
+  }
+
+  private static Report read(S3AsyncClient s3, String key) {
+    byte[] bytes = s3.getObject(b -> b.bucket(BUCKET).key(key), AsyncResponseTransformer.toBytes()).join()
+        .asByteArray();
+    return ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT);
+  }
+
+  private static Set<Integer> pids(Report r) {
+    Set<Integer> out = new HashSet<>();
+    r.topology(TopologyType.PROCESS).nodes().forEach((id, n) -> out.add(Integer.parseInt(n.latest().get("pid"))));
+    return out;
+  }
+
+  /** Tenant → processes of every quantum the index points at. */
+  private static Map<String, Set<Integer>> indexedProcesses(S3AsyncClient s3, DynamoDbAsyncClient dynamo) {
+    Map<String, Set<Integer>> out = new HashMap<>();
+    var items = dynamo.scan(b -> b.tableName(TABLE)).join().items();
+    for (var item : items) {
+      String hour = item.get("hour").s();
+      String tenant = hour.substring(0, hour.lastIndexOf('-'));
+      out.computeIfAbsent(tenant, t -> new HashSet<>()).addAll(pids(read(s3, item.get("report").s())));
+    }
+    return out;
+  }
+
+  /**
+   * For every object: re-reads the Kafka records its key names (partition, first..last offset,
+   * the key's tenant and quantum) and checks the object holds exactly their processes.
+   */
+  private int objectsMatchTheirKeys(S3AsyncClient s3) throws Exception {
+    List<String> keys = new ArrayList<>();
+    s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().subscribe(o -> keys.add(o.key())).join();
+    int checked = 0;
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        infra.kafka().bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
+      for (String key : keys) {
+        String[] parts = key.substring(key.indexOf('/') + 1).split("-");
+        if (parts.length != 4) {
+          continue;
+        }
+        long quantum = Long.parseLong(parts[0]);
+        int partition = Integer.parseInt(parts[1]);
+        long first = Long.parseLong(parts[2]);
+        long last = Long.parseLong(parts[3]);
+        String tenant = tenantOf(key, quantum);
+        if (tenant == null) {
+          continue;
+        }
+        TopicPartition tp = new TopicPartition(TOPIC, partition);
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, first);
+        List<Report> records = new ArrayList<>();
+        long position = first;
+        while (position <= last) {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(2))) {
+            position = r.offset() + 1;
+            if (r.offset() <= last && tenant.equals(r.key())
+                && QUANTA.startOf(r.timestamp() * 1_000_000L) == quantum) {
+              records.add(ReportUpgrade.upgrade(ReportCodec.decode(r.value(), ReportFormat.MSGPACK_GZIP,
+                  ReportLimits.DEFAULT)));
+            }
+          }
+        }
+        assertThat(pids(read(s3, key))).as("object %s", key).isEqualTo(pids(Reports.merge(records)));
+        checked++;
+      }
+    }
+    return checked;
+  }
+
+  private static String tenantOf(String key, long quantum) throws Exception {
+    String prefix = key.substring(0, key.indexOf('/'));
+    List<String> all = new ArrayList<>(TENANTS);
+    all.add("so-live");
+    for (String t : all) {
+      String hash = StorageKeys.indexHashKey(TenantId.of(t), quantum);
+      String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(hash.getBytes(StandardCharsets.UTF_8)));
+      if (md5.equals(prefix)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** A WebSocket client that reconnects whenever its connection ends, as the UI does. */
+  static final class ReconnectingWatcher implements WebSocket.Listener, AutoCloseable {
+    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final StringBuilder partial = new StringBuilder();
+    private final URI uri;
+    private final String tenant;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private volatile boolean closed;
+    private volatile WebSocket socket;
+
+    ReconnectingWatcher(int port, String path, String tenant) {
+      this.uri = URI.create("ws://127.0.0.1:" + port + path);
+      this.tenant = tenant;
+      connect();
+    }
+
+    private void connect() {
+      while (!closed) {
+        try {
+          socket = http.newWebSocketBuilder().header(WireHeaders.ORG_ID, tenant).buildAsync(uri, this)
+              .get(5, TimeUnit.SECONDS);
+          connections.incrementAndGet();
+          return;
+        } catch (Exception e) {
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        frames.add(partial.toString());
+        partial.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+      reconnectLater();
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      reconnectLater();
+    }
+
+    private void reconnectLater() {
+      if (!closed) {
+        Thread t = new Thread(this::connect, "watcher-reconnect");
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      if (socket != null) {
+        socket.abort();
+      }
+    }
+  }
+}
