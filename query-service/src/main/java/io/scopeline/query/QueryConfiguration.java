@@ -7,7 +7,12 @@ import io.scopeline.query.api.ShortcutSignals;
 import io.scopeline.query.api.TopologyApi;
 import io.scopeline.query.api.TopologySocket;
 import io.scopeline.query.api.TopologyViews;
+import io.scopeline.query.peers.PeerClient;
+import io.scopeline.query.peers.PeerEndpoint;
+import io.scopeline.query.peers.PeerProperties;
+import io.scopeline.query.peers.PeerRing;
 import io.scopeline.query.read.RecentHotCopies;
+import reactor.core.publisher.Flux;
 import java.util.Map;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
@@ -54,8 +59,15 @@ public class QueryConfiguration {
 
   @Bean
   TieredReports tieredReports(QueryProperties props, StorageProperties storage, S3AsyncClient s3, LazyRedis redis,
-      Scheduler codecScheduler, MeterRegistry meters) {
-    return new TieredReports(props, storage, s3, redis, codecScheduler, meters);
+      Scheduler codecScheduler, MeterRegistry meters, PeerProperties peerProps) {
+    if (!peerProps.enabled()) {
+      return new TieredReports(props, storage, s3, redis, codecScheduler, meters);
+    }
+    PeerRing ring = new PeerRing(peerProps);
+    if (!peerProps.dnsName().isBlank()) {
+      Flux.interval(peerProps.refresh()).subscribe(t -> ring.refresh());
+    }
+    return new TieredReports(props, storage, s3, redis, codecScheduler, meters, ring, new PeerClient(peerProps));
   }
 
   @Bean
@@ -86,7 +98,7 @@ public class QueryConfiguration {
   }
 
   @Bean
-  RouterFunction<ServerResponse> scopeRoutes(ScopeApi api, TopologyApi topologies) {
+  RouterFunction<ServerResponse> scopeRoutes(ScopeApi api, TopologyApi topologies, TieredReports reports) {
     return RouterFunctions.route()
         .GET("/api", api::api)
         .GET("/api/report", api::report)
@@ -94,6 +106,7 @@ public class QueryConfiguration {
         .GET("/api/topology", topologies::topologies)
         .GET("/api/topology/{name}", topologies::topology)
         .GET("/api/topology/{name}/{*id}", topologies::node)
+        .GET(PeerEndpoint.PATH, new PeerEndpoint(reports)::quantum)
         .build();
   }
 

@@ -26,6 +26,11 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 public final class TieredReports {
   private final AsyncCache<String, Report> memory;
+  /** Stored bytes, briefly: concurrent loads of one key (local or from peers) share one read. */
+  private final AsyncCache<String, byte[]> bytes = Caffeine.newBuilder().maximumWeight(64L << 20)
+      .weigher((String k, byte[] b) -> b.length).expireAfterWrite(java.time.Duration.ofSeconds(60)).buildAsync();
+  private final io.scopeline.query.peers.PeerRing peers;
+  private final io.scopeline.query.peers.PeerClient peerClient;
   private final S3AsyncClient s3;
   private final String bucket;
   private final LazyRedis redis;
@@ -34,6 +39,15 @@ public final class TieredReports {
 
   public TieredReports(QueryProperties props, StorageProperties storage, S3AsyncClient s3, LazyRedis redis,
       Scheduler decodeScheduler, MeterRegistry meters) {
+    this(props, storage, s3, redis, decodeScheduler, meters, null, null);
+  }
+
+  /** With peers: a quantum owned by another replica is asked of that replica before the stores. */
+  public TieredReports(QueryProperties props, StorageProperties storage, S3AsyncClient s3, LazyRedis redis,
+      Scheduler decodeScheduler, MeterRegistry meters, io.scopeline.query.peers.PeerRing peers,
+      io.scopeline.query.peers.PeerClient peerClient) {
+    this.peers = peers;
+    this.peerClient = peerClient;
     this.memory = Caffeine.newBuilder().maximumWeight(props.cacheMaxNodes())
         .weigher((String k, Report r) -> Math.max(1, r.nodeCount())).expireAfterAccess(props.cacheTtl())
         .recordStats().buildAsync();
@@ -59,10 +73,36 @@ public final class TieredReports {
   }
 
   private Mono<Report> load(TenantId tenant, String objectKey) {
-    return fromRedis(StorageKeys.hotCopyKey(tenant, objectKey))
-        .switchIfEmpty(Mono.defer(() -> fromS3(objectKey)))
+    return ownedBytes(tenant, objectKey)
         .publishOn(decodeScheduler)
-        .map(bytes -> ReportUpgrade.upgrade(ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT)));
+        .map(b -> ReportUpgrade.upgrade(ReportCodec.decode(b, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT)));
+  }
+
+  /** From the owning peer when another replica owns the key; a failing peer is skipped at once. */
+  private Mono<byte[]> ownedBytes(TenantId tenant, String objectKey) {
+    if (peers == null) {
+      return localBytes(tenant, objectKey);
+    }
+    String owner = peers.ownerOf(tenant.value() + "|" + objectKey);
+    if (peers.isSelf(owner)) {
+      return localBytes(tenant, objectKey);
+    }
+    return timed("peer", peerClient.fetch(owner, tenant.value(), objectKey))
+        .doOnNext(b -> count("peer", "hit"))
+        .onErrorResume(e -> {
+          count("peer", "error");
+          peers.markDead(owner);
+          return Mono.empty();
+        })
+        .switchIfEmpty(Mono.defer(() -> localBytes(tenant, objectKey)));
+  }
+
+  /** The stored bytes of a quantum from this replica's tiers (Redis hot copy, then S3), single-flight. */
+  public Mono<byte[]> localBytes(TenantId tenant, String objectKey) {
+    return Mono.fromFuture(() -> bytes.get(tenant.value() + "|" + objectKey, (k, executor) ->
+        fromRedis(StorageKeys.hotCopyKey(tenant, objectKey))
+            .switchIfEmpty(Mono.defer(() -> fromS3(objectKey)))
+            .toFuture()));
   }
 
   private <T> Mono<T> timed(String tier, Mono<T> op) {
