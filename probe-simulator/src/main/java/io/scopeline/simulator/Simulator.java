@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     [--tenants=1] [--probes=5] [--containers=4] [--processes=2] [--churn=0.05]
  *     [--interval=3s] [--duration=0 (forever)] [--seed=1] [--rate=0 (reports/s, 0 = no cap)]
  *     [--kubernetes=false (pods, services, deployments, namespaces)]
+ *     [--tenant-prefix=tenant- (tenants are prefix0, prefix1…; with one tenant, a prefix not ending
+ *     in '-' is the tenant's whole name)]
  * </pre>
  */
 public final class Simulator {
@@ -129,8 +131,8 @@ public final class Simulator {
     Simulator simulator = new Simulator().withRateLimit(Double.parseDouble(opts.getOrDefault("rate", "0")));
     Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop));
     try (publisher) {
-      Progress p = simulator.run(new ProbeFleet(spec, System.currentTimeMillis() * 1_000_000L), publisher, duration,
-          true);
+      Progress p = simulator.run(new ProbeFleet(spec, System.currentTimeMillis() * 1_000_000L,
+          opts.getOrDefault("tenant-prefix", "tenant-")), publisher, duration, true);
       System.out.printf(Locale.ROOT, "simulator: done, %d reports sent, %.1f MB, %d errors%n", p.reports(),
           p.bytes() / 1e6, p.errors());
     }

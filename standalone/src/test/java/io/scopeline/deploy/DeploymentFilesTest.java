@@ -1,0 +1,155 @@
+package io.scopeline.deploy;
+
+import static io.scopeline.deploy.Kustomize.cast;
+import static io.scopeline.deploy.Kustomize.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
+import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The deployment files, checked statically (no Docker engine or cluster here): the Compose file
+ * and every Kubernetes manifest as each overlay renders it, against the Kubernetes API schema and
+ * against the properties the services actually read.
+ */
+class DeploymentFilesTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  /** Variables the manifests set for the JVM or for interpolation, not for Spring. */
+  private static final Set<String> NOT_SPRING = Set.of("JAVA_TOOL_OPTIONS", "POD_IP");
+  private static AppProperties props;
+
+  @BeforeAll
+  static void readProperties() throws Exception {
+    props = new AppProperties();
+    assertThat(props.env).contains("SCOPELINE_STORAGE_S3_BUCKET", "SCOPELINE_KAFKA_BOOTSTRAPSERVERS",
+        "SCOPELINE_QUERY_PEERS_DNSNAME", "SCOPELINE_STORAGE_CREATERESOURCES");
+  }
+
+  /** The HTTP port a service listens on, from its own application.yml. */
+  private static int appPort(String module) throws Exception {
+    Map<String, Object> yml = Kustomize.yamlDocuments(ROOT.resolve(module + "/src/main/resources/application.yml"))
+        .get(0);
+    return (Integer) cast(yml.get("server")).get("port");
+  }
+
+  @Test
+  void composeFileRunsTheStackWithSettingsTheServicesRead() throws Exception {
+    Path compose = ROOT.resolve("docker/docker-compose.yml");
+    Map<String, Object> doc = Kustomize.yamlDocuments(compose).get(0);
+    Map<String, Object> services = cast(doc.get("services"));
+    assertThat(services.keySet()).contains("kafka", "redis", "minio", "dynamodb", "ingest-1", "ingest-2", "query-1",
+        "query-2", "simulator");
+    for (Map.Entry<String, Object> e : services.entrySet()) {
+      String name = e.getKey();
+      Map<String, Object> svc = cast(e.getValue());
+      assertThat(svc.containsKey("image") || svc.containsKey("build")).as(name + " has an image or a build").isTrue();
+      if (svc.get("build") instanceof Map<?, ?> build) {
+        Path context = compose.getParent().resolve((String) build.get("context")).normalize();
+        assertThat(context.resolve((String) build.get("dockerfile"))).as(name + "'s Dockerfile").exists();
+      }
+      for (Object dep : list(svc.get("depends_on"))) {
+        assertThat(services).as(name + " depends on").containsKey((String) dep);
+      }
+      String image = String.valueOf(svc.get("image"));
+      if (!image.startsWith("scopeline/")) {
+        continue; // third-party images: their settings are theirs
+      }
+      Map<String, Object> env = svc.get("environment") == null ? Map.of() : cast(svc.get("environment"));
+      for (String key : env.keySet()) {
+        assertThat(props.reads(key) || NOT_SPRING.contains(key)).as(name + ": " + key + " is read by the app").isTrue();
+      }
+      int port = image.contains("ingest") ? appPort("ingest-service") : image.contains("query")
+          ? appPort("query-service") : -1;
+      for (Object mapping : list(svc.get("ports"))) {
+        String container = String.valueOf(mapping).substring(String.valueOf(mapping).lastIndexOf(':') + 1);
+        assertThat(Integer.parseInt(container)).as(name + " exposes the port the app listens on").isEqualTo(port);
+      }
+    }
+    for (String dockerfile : List.of("ingest.Dockerfile", "query.Dockerfile", "simulator.Dockerfile")) {
+      String text = Files.readString(ROOT.resolve("docker").resolve(dockerfile));
+      assertThat(text).as(dockerfile).contains("USER 10001").contains("FROM eclipse-temurin:17-jre");
+    }
+    assertThat(Files.readString(ROOT.resolve("docker/ingest.Dockerfile"))).contains("extract --layers")
+        .contains("EXPOSE " + appPort("ingest-service")).contains("MaxRAMPercentage");
+    assertThat(Files.readString(ROOT.resolve("docker/query.Dockerfile"))).contains("EXPOSE " + appPort("query-service"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+  void kubernetesManifestsAreValidAndWiredToWhatTheServicesRead(String dir) throws Exception {
+    List<Map<String, Object>> objects = Kustomize.render(ROOT.resolve("k8s").resolve(dir));
+    Gson gson = new Gson();
+    List<String> kinds = new ArrayList<>();
+    for (Map<String, Object> o : objects) {
+      String kind = (String) o.get("kind");
+      kinds.add(kind);
+      var json = JsonParser.parseString(gson.toJson(o));
+      // The models generated from Kubernetes' OpenAPI schema reject unknown fields and missing required ones.
+      switch (o.get("apiVersion") + " " + kind) {
+        case "apps/v1 Deployment" -> V1Deployment.validateJsonElement(json);
+        case "v1 Service" -> V1Service.validateJsonElement(json);
+        case "v1 ConfigMap" -> V1ConfigMap.validateJsonElement(json);
+        case "v1 Secret" -> V1Secret.validateJsonElement(json);
+        case "v1 ServiceAccount" -> V1ServiceAccount.validateJsonElement(json);
+        case "policy/v1 PodDisruptionBudget" -> V1PodDisruptionBudget.validateJsonElement(json);
+        case "autoscaling/v2 HorizontalPodAutoscaler" -> V2HorizontalPodAutoscaler.validateJsonElement(json);
+        default -> throw new AssertionError("no schema check for " + o.get("apiVersion") + " " + kind);
+      }
+      if (kind.equals("ConfigMap") || kind.equals("Secret")) {
+        Map<String, Object> data = cast(o.getOrDefault("data", o.get("stringData")));
+        data.keySet().forEach(k -> assertThat(props.reads(k)).as(dir + ": " + k + " is read by the app").isTrue());
+      }
+      for (Map<String, Object> c : Kustomize.containers(o)) {
+        for (Object env : list(c.get("env"))) {
+          String key = (String) cast(env).get("name");
+          assertThat(props.reads(key) || NOT_SPRING.contains(key)).as(dir + ": " + key).isTrue();
+        }
+        Set<String> ports = Set.copyOf(list(c.get("ports")).stream().map(p -> (String) cast(p).get("name")).toList());
+        int expected = Kustomize.name(o).contains("ingest") ? appPort("ingest-service") : appPort("query-service");
+        assertThat(list(c.get("ports")).stream().map(p -> cast(p).get("containerPort")).toList()).containsExactly(expected);
+        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+          Map<String, Object> get = cast(cast(c.get(probe)).get("httpGet"));
+          assertThat(ports).as(probe + " port").contains((String) get.get("port"));
+          assertThat((String) get.get("path")).startsWith("/actuator/health/");
+        }
+        assertThat(cast(c.get("resources")).keySet()).contains("requests", "limits");
+      }
+    }
+    assertThat(kinds).contains("Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ConfigMap",
+        "Secret", "ServiceAccount");
+    // Ingest cannot usefully scale beyond the topic's partitions.
+    Map<String, Object> ingestHpa = Kustomize.find(objects, "HorizontalPodAutoscaler", "scopeline-ingest");
+    Map<String, Object> ingestYml = Kustomize.yamlDocuments(ROOT.resolve("ingest-service/src/main/resources/application.yml"))
+        .get(0);
+    int partitions = (Integer) cast(cast(ingestYml.get("scopeline")).get("kafka")).get("topic-partitions");
+    assertThat((Integer) cast(ingestHpa.get("spec")).get("maxReplicas")).isLessThanOrEqualTo(partitions);
+    if (dir.startsWith("overlays")) {
+      objects.forEach(o -> assertThat(cast(o.get("metadata")).get("namespace")).as(Kustomize.name(o)).isNotNull());
+    }
+    if (dir.equals("overlays/prod")) {
+      Map<String, Object> sa = Kustomize.find(objects, "ServiceAccount", "scopeline");
+      assertThat(cast(cast(sa.get("metadata")).get("annotations"))).containsKey("eks.amazonaws.com/role-arn");
+      Map<String, Object> query = Kustomize.find(objects, "Deployment", "scopeline-query");
+      assertThat(Kustomize.containers(query).get(0).get("image"))
+          .isEqualTo("registry.example.com/scopeline/query-service:0.1.0");
+      assertThat(cast(query.get("spec")).get("replicas")).isEqualTo(3);
+    }
+  }
+}
