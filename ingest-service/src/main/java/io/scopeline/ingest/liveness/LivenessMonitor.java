@@ -107,4 +107,9 @@ public final class LivenessMonitor implements SmartLifecycle {
   public boolean isRunning() {
     return ticker != null;
   }
+
+  /** See {@link ProbeLiveness#forgetTenants}. */
+  public void forgetTenants(java.util.Collection<String> tenants) {
+    liveness.forgetTenants(tenants);
+  }
 }

@@ -66,6 +66,17 @@ public final class ProbeLiveness {
     return event[0];
   }
 
+  /**
+   * Stops tracking the probes of {@code tenants} without any event: their partitions moved to
+   * another instance, which tracks them from their next report. Otherwise this instance would
+   * report them all silent (a false stall) once their reports stop arriving here.
+   */
+  public void forgetTenants(java.util.Collection<String> tenants) {
+    if (!tenants.isEmpty()) {
+      probes.keySet().removeIf(k -> tenants.contains(k.tenant()));
+    }
+  }
+
   private long threshold(State s) {
     return Math.max(props.silentIntervals() * s.intervalMillis, props.minSilence().toMillis());
   }

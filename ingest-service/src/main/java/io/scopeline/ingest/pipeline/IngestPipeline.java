@@ -113,12 +113,16 @@ public final class IngestPipeline implements SmartLifecycle {
   }
 
   private void revoked(java.util.Collection<ReceiverPartition> revoked) {
+    java.util.Set<String> movedTenants = new java.util.HashSet<>();
     for (ReceiverPartition p : revoked) {
       PartitionQuanta q = partitions.remove(p.topicPartition());
       if (q != null) {
+        movedTenants.addAll(q.tenants());
         q.revoke();
       }
     }
+    // Their probes are the new owner's to watch now (tenants are record keys: one partition each).
+    liveness.forgetTenants(movedTenants);
     log.info("Revoked partitions {}", revoked.stream().map(ReceiverPartition::topicPartition).toList());
   }
 

@@ -250,6 +250,13 @@ final class PartitionQuanta {
   }
 
   /** The partition went to another consumer: stop committing; segments still open are flushed. */
+  /** The tenants whose records this partition has carried. */
+  synchronized java.util.Set<String> tenants() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    watermarks.keySet().forEach(t -> out.add(t.value()));
+    return out;
+  }
+
   synchronized void revoke() {
     revoked = true;
     new ArrayList<>(open.values()).forEach(this::close);

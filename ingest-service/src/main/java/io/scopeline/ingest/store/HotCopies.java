@@ -21,16 +21,23 @@ public class HotCopies implements AutoCloseable {
   private final LazyRedis redis;
   private final Counter failures;
   private final Counter writes;
+  private final io.micrometer.core.instrument.Timer latency;
 
   public HotCopies(StorageProperties props, MeterRegistry meters) {
     this.redis = new LazyRedis(props);
     this.failures = Counter.builder("scopeline.ingest.redis.failures")
         .description("Redis writes that failed and were skipped").register(meters);
     this.writes = Counter.builder("scopeline.ingest.redis.writes").description("Redis writes").register(meters);
+    this.latency = io.micrometer.core.instrument.Timer.builder("scopeline.ingest.redis.write")
+        .description("Redis write latency, failures included").register(meters);
   }
 
   private <T> Mono<Void> guarded(Mono<T> op, String what) {
-    return op.timeout(redis.timeout()).doOnSuccess(v -> writes.increment()).then().onErrorResume(e -> {
+    return Mono.defer(() -> {
+      long t0 = System.nanoTime();
+      return op.timeout(redis.timeout())
+          .doFinally(s -> latency.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }).doOnSuccess(v -> writes.increment()).then().onErrorResume(e -> {
       failures.increment();
       redis.reset();
       log.debug("Redis {} failed (skipped): {}", what, e.toString());

@@ -90,4 +90,19 @@ class ProbeLivenessTest {
     assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e.type()).isEqualTo(ProbeStatusEvent.PROBE_STATUS));
     assertThat(events.get(0).toJson()).contains("\"status\":\"nodata\"").contains("\"tenant\":\"acme\"");
   }
+
+  @Test
+  void probesOfTenantsWhosePartitionsMovedAwayAreForgottenNotReportedSilent() {
+    for (String p : new String[] {"p1", "p2", "p3", "p4"}) {
+      liveness.reportSeen("moved", p, WINDOW);
+    }
+    liveness.reportSeen("stays", "q1", WINDOW);
+    liveness.forgetTenants(java.util.Set.of("moved"));
+    advance(Duration.ofSeconds(20));
+    var events = liveness.check().events();
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.tenant()).isEqualTo("stays");
+      assertThat(e.status()).isEqualTo(ProbeStatusEvent.NODATA);
+    });
+  }
 }
