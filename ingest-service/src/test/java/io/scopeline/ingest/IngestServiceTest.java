@@ -278,9 +278,16 @@ class IngestServiceTest extends IngestTestBase {
       OffsetAndMetadata committed = committed().get(tp);
       assertThat(committed == null ? 0 : committed.offset()).isLessThanOrEqualTo(firstOffset);
       assertThat(stored.objectKeys(tenant)).as("nothing indexed before the object is stored").isEmpty();
+      // Health says what is going on (readiness does not: the bridge can still take reports into Kafka).
+      await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> http.get().uri("/actuator/health").exchange()
+          .expectBody().jsonPath("$.components.storeHealth.status").isEqualTo("DEGRADED")
+          .jsonPath("$.components.storeHealth.details.s3").value(v -> assertThat(v.toString())
+              .contains("writes failing").contains("nothing is lost")));
     } finally {
       s3Server.restart();
     }
+    await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> http.get().uri("/actuator/health").exchange()
+        .expectBody().jsonPath("$.components.storeHealth.status").isEqualTo("UP"));
     await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(stored.hostIds(tenant)).containsAll(expected));
     long end = lastOffset + 1;
     await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->

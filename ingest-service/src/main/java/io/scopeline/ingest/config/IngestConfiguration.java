@@ -16,7 +16,9 @@ import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.ingest.store.ObjectStore;
 import io.scopeline.ingest.store.ReportIndex;
 import io.scopeline.ingest.store.StorageBootstrap;
+import io.scopeline.ingest.store.StoreHealth;
 import io.scopeline.service.storage.StorageProperties;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,14 +54,21 @@ public class IngestConfiguration {
   }
 
   @Bean
-  ObjectStore objectStore(S3AsyncClient s3, StorageProperties storage, IngestProperties props, MeterRegistry meters) {
-    return new ObjectStore(s3, storage.s3().bucket(), props, meters);
+  ObjectStore objectStore(S3AsyncClient s3, StorageProperties storage, IngestProperties props, MeterRegistry meters,
+      StoreHealth storeHealth) {
+    return new ObjectStore(s3, storage.s3().bucket(), props, meters, storeHealth);
   }
 
   @Bean(destroyMethod = "close")
   ReportIndex reportIndex(DynamoDbAsyncClient dynamo, StorageProperties storage, IngestProperties props,
-      MeterRegistry meters) {
-    return new ReportIndex(dynamo, storage.dynamodb().table(), props, meters);
+      MeterRegistry meters, StoreHealth storeHealth) {
+    return new ReportIndex(dynamo, storage.dynamodb().table(), props, meters, storeHealth);
+  }
+
+  /** Health {@code storeHealth}: DEGRADED while S3 or DynamoDB writes keep failing (not in readiness). */
+  @Bean
+  StoreHealth storeHealth() {
+    return new StoreHealth(Duration.ofSeconds(5));
   }
 
   @Bean(destroyMethod = "close")

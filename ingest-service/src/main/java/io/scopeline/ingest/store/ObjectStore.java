@@ -1,5 +1,7 @@
 package io.scopeline.ingest.store;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +18,15 @@ public class ObjectStore {
   private final Timer putTimer;
   private final Counter retries;
 
+  private final StoreHealth health;
+
   public ObjectStore(S3AsyncClient s3, String bucket, IngestProperties props, MeterRegistry meters) {
+    this(s3, bucket, props, meters, new StoreHealth(Duration.ofSeconds(5)));
+  }
+
+  public ObjectStore(S3AsyncClient s3, String bucket, IngestProperties props, MeterRegistry meters,
+      StoreHealth health) {
+    this.health = health;
     this.s3 = s3;
     this.bucket = bucket;
     this.props = props;
@@ -31,7 +41,7 @@ public class ObjectStore {
       return Mono.fromFuture(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/msgpack")
               .contentEncoding("gzip"), AsyncRequestBody.fromBytes(gzipMsgpack)))
           .doOnSuccess(r -> putTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS));
-    }).retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
+    }).doOnError(e -> health.failure("s3", e)).doOnSuccess(r -> health.success("s3")).retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
         .then();
   }
 }

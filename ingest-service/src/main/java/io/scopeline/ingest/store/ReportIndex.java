@@ -42,7 +42,15 @@ public class ReportIndex implements AutoCloseable {
   private final io.micrometer.core.instrument.Timer batchTimer;
   private final Disposable writer;
 
+  private final StoreHealth health;
+
   public ReportIndex(DynamoDbAsyncClient dynamo, String table, IngestProperties props, MeterRegistry meters) {
+    this(dynamo, table, props, meters, new StoreHealth(Duration.ofSeconds(5)));
+  }
+
+  public ReportIndex(DynamoDbAsyncClient dynamo, String table, IngestProperties props, MeterRegistry meters,
+      StoreHealth health) {
+    this.health = health;
     this.dynamo = dynamo;
     this.table = table;
     this.props = props;
@@ -95,6 +103,7 @@ public class ReportIndex implements AutoCloseable {
 
   private Mono<Void> writeUntilDone(List<WriteRequest> requests) {
     return Mono.defer(() -> Mono.fromFuture(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, requests)))))
+        .doOnError(e -> health.failure("dynamodb", e)).doOnSuccess(r -> health.success("dynamodb"))
         .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
         .flatMap((BatchWriteItemResponse r) -> {
           List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
