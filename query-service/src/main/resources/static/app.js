@@ -9,11 +9,17 @@ const state = {
   timestamp: null,      // ISO string when time-travelling, else null
   socket: null,
   selected: null,
+  silentHosts: new Set(), // host names whose probe is silent (nodata)
+  probeHosts: new Map(),  // probe id -> host name, remembered after the host leaves the window
   nodes: new Map(),     // id -> {id, summary, x, y}
 };
 
 const el = (id) => document.getElementById(id);
 const svg = d3.select('#graph');
+// Edges point from the side that opened the connection.
+svg.append('defs').append('marker').attr('id', 'arrow').attr('viewBox', '0 -5 10 10').attr('refX', 30)
+  .attr('markerWidth', 6).attr('markerHeight', 6).attr('orient', 'auto')
+  .append('path').attr('d', 'M0,-5L10,0L0,5').attr('fill', '#9aa3bd');
 const zoomLayer = svg.append('g');
 const linkLayer = zoomLayer.append('g');
 const nodeLayer = zoomLayer.append('g');
@@ -180,7 +186,10 @@ function connect() {
 function applyDiff(diff) {
   if (diff.reset) state.nodes.clear();
   const { x, y } = center();
-  for (const id of diff.remove || []) state.nodes.delete(id);
+  for (const id of diff.remove || []) {
+    // A host whose probe went silent stays on the map, marked, rather than quietly vanishing.
+    if (!isSilentHost(id)) state.nodes.delete(id);
+  }
   for (const s of diff.update || []) {
     const n = state.nodes.get(s.id);
     if (n) n.summary = s;
@@ -199,6 +208,10 @@ function applyDiff(diff) {
   el('empty').hidden = state.nodes.size > 0;
   restartSimulation(changed);
   if (state.selected && (diff.update || []).some((s) => s.id === state.selected)) showDetails(state.selected, false);
+}
+
+function isSilentHost(id) {
+  return id.endsWith(';<host>') && state.silentHosts.has(id.slice(0, -';<host>'.length));
 }
 
 function links() {
@@ -243,7 +256,7 @@ function draw() {
   const data = [...state.nodes.values()];
   const link = linkLayer.selectAll('line').data(links(), (d) => `${d.source.id || d.source}>${d.target.id || d.target}`);
   link.exit().remove();
-  link.enter().append('line').attr('class', 'link').merge(link)
+  link.enter().append('line').attr('class', 'link').attr('marker-end', 'url(#arrow)').merge(link)
     .attr('x1', (d) => (d.source.x ?? state.nodes.get(d.source)?.x) || 0)
     .attr('y1', (d) => (d.source.y ?? state.nodes.get(d.source)?.y) || 0)
     .attr('x2', (d) => (d.target.x ?? state.nodes.get(d.target)?.x) || 0)
@@ -262,6 +275,7 @@ function draw() {
   entered.append('text').attr('class', 'minor').attr('y', 45);
   const all = entered.merge(node);
   all.classed('pseudo', (d) => !!d.summary.pseudo)
+    .classed('silent', (d) => isSilentHost(d.id))
     .classed('selected', (d) => d.id === state.selected)
     .attr('transform', (d) => `translate(${d.x || 0},${d.y || 0})`);
   all.select('text.label').text((d) => d.summary.label);
@@ -380,6 +394,12 @@ async function refreshProbes() {
   const list = el('probe-list');
   list.replaceChildren();
   let silent = 0;
+  for (const p of probes) {
+    if (p.hostname) state.probeHosts.set(p.id, p.hostname);
+    else if (state.probeHosts.has(p.id)) p.hostname = state.probeHosts.get(p.id);
+  }
+  state.silentHosts = new Set(probes.filter((p) => p.status === 'nodata').map((p) => p.hostname).filter(Boolean));
+  draw();
   for (const p of probes) {
     const li = document.createElement('li');
     const status = p.status || 'ok';

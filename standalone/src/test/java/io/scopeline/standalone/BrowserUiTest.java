@@ -61,6 +61,11 @@ class BrowserUiTest {
       page.locator("#probe-list li.nodata[data-hostname='" + silent + "']")
           .waitFor(new Locator.WaitForOptions().setTimeout(15_000));
       assertThat(page.locator("#probe-list li.nodata").count()).isEqualTo(1);
+      // ...and its host stays on the map, marked, after its reports leave the window.
+      page.locator("g.node.silent[data-id='" + silent + ";<host>']").waitFor(new Locator.WaitForOptions()
+          .setTimeout(5_000));
+      page.waitForTimeout(8_000);
+      assertThat(page.locator("g.node.silent[data-id='" + silent + ";<host>']").count()).isEqualTo(1);
       page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("probe-nodata.png")));
     }
   }
