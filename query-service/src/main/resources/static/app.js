@@ -187,14 +187,26 @@ function applyDiff(diff) {
   if (diff.reset) state.nodes.clear();
   const { x, y } = center();
   for (const id of diff.remove || []) {
-    // A host whose probe went silent stays on the map, marked, rather than quietly vanishing.
-    if (!isSilentHost(id)) state.nodes.delete(id);
+    const n = state.nodes.get(id);
+    if (n && id.endsWith(';<host>')) {
+      // A host leaves the map when its reports leave the window. If its probe went silent, it
+      // stays, marked; the silence is usually confirmed a few seconds after, so wait for it.
+      n.leftAt = Date.now();
+    } else {
+      state.nodes.delete(id);
+    }
   }
   for (const s of diff.update || []) {
     const n = state.nodes.get(s.id);
     if (n) n.summary = s;
   }
   for (const s of diff.add || []) {
+    const back = state.nodes.get(s.id);
+    if (back) {
+      back.summary = s;
+      delete back.leftAt;
+      continue;
+    }
     const neighbour = (s.adjacency || []).map((a) => state.nodes.get(a)).find(Boolean);
     const jitter = () => (Math.random() - 0.5) * 60;
     state.nodes.set(s.id, {
@@ -208,6 +220,14 @@ function applyDiff(diff) {
   el('empty').hidden = state.nodes.size > 0;
   restartSimulation(changed);
   if (state.selected && (diff.update || []).some((s) => s.id === state.selected)) showDetails(state.selected, false);
+}
+
+/** Drops hosts that left the window more than 15 s ago and whose probe is not silent. */
+function dropLeftHosts() {
+  const now = Date.now();
+  for (const [id, n] of state.nodes) {
+    if (n.leftAt && now - n.leftAt > 15000 && !isSilentHost(id)) state.nodes.delete(id);
+  }
 }
 
 function isSilentHost(id) {
@@ -276,6 +296,7 @@ function draw() {
   const all = entered.merge(node);
   all.classed('pseudo', (d) => !!d.summary.pseudo)
     .classed('silent', (d) => isSilentHost(d.id))
+    .classed('leaving', (d) => !!d.leftAt && !isSilentHost(d.id))
     .classed('selected', (d) => d.id === state.selected)
     .attr('transform', (d) => `translate(${d.x || 0},${d.y || 0})`);
   all.select('text.label').text((d) => d.summary.label);
@@ -399,7 +420,8 @@ async function refreshProbes() {
     else if (state.probeHosts.has(p.id)) p.hostname = state.probeHosts.get(p.id);
   }
   state.silentHosts = new Set(probes.filter((p) => p.status === 'nodata').map((p) => p.hostname).filter(Boolean));
-  draw();
+  dropLeftHosts();
+  restartSimulation(false);
   for (const p of probes) {
     const li = document.createElement('li');
     const status = p.status || 'ok';

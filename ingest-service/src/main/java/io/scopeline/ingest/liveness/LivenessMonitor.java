@@ -33,6 +33,8 @@ public final class LivenessMonitor implements SmartLifecycle {
   private final HotCopies redis;
   private final MeterRegistry meters;
   private volatile Disposable ticker;
+  /** Tenants whose status table this instance has read since it started carrying them. */
+  private final java.util.Set<String> adopted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public LivenessMonitor(ProbeLiveness liveness, LivenessProperties props, KafkaSender<String, byte[]> sender,
       KafkaProperties kafka, HotCopies redis, MeterRegistry meters) {
@@ -50,6 +52,9 @@ public final class LivenessMonitor implements SmartLifecycle {
 
   /** Called for every accepted report. */
   public void reportSeen(String tenant, String probe, long windowNanos) {
+    if (adopted.add(tenant)) {
+      adoptFromStatusTable(tenant);
+    }
     ProbeStatusEvent recovered = liveness.reportSeen(tenant, probe, windowNanos);
     if (recovered != null) {
       publish(recovered).subscribe();
@@ -111,5 +116,41 @@ public final class LivenessMonitor implements SmartLifecycle {
   /** See {@link ProbeLiveness#forgetTenants}. */
   public void forgetTenants(java.util.Collection<String> tenants) {
     liveness.forgetTenants(tenants);
+    adopted.removeAll(tenants);
+  }
+
+  /**
+   * The first report of a tenant this instance carries: take over the tenant's other probes from
+   * the shared status table, so a probe that stopped around a rebalance is not lost track of.
+   */
+  private void adoptFromStatusTable(String tenant) {
+    redis.hgetall(StorageKeys.probeStatusKey(TenantId.of(tenant))).subscribe(entries -> entries.forEach(
+        (probe, json) -> {
+          String text = new String(json, StandardCharsets.UTF_8);
+          Long lastSeen = jsonLong(text, "lastSeen");
+          Long interval = jsonLong(text, "interval");
+          if (lastSeen != null) {
+            liveness.adopt(tenant, probe, text.contains("\"status\":\"nodata\""), lastSeen,
+                interval == null ? 0 : interval);
+          }
+        }));
+  }
+
+  /** A number field of the flat JSON objects this class writes to the status table. */
+  static Long jsonLong(String json, String field) {
+    int at = json.indexOf("\"" + field + "\":");
+    if (at < 0) {
+      return null;
+    }
+    int start = at + field.length() + 3;
+    int end = start;
+    while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '-')) {
+      end++;
+    }
+    try {
+      return Long.parseLong(json.substring(start, end));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 }

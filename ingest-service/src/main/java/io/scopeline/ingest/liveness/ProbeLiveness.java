@@ -77,6 +77,24 @@ public final class ProbeLiveness {
     }
   }
 
+  /**
+   * Takes over a probe from the shared status table (another instance watched it before a
+   * rebalance): it is tracked from its recorded last report, so one that went silent meanwhile is
+   * still reported. Probes already tracked here, and entries older than forget-after, are ignored.
+   */
+  public void adopt(String tenant, String probe, boolean nodata, long lastSeenMillis, long intervalMillis) {
+    if (clockMillis.getAsLong() - lastSeenMillis > props.forgetAfter().toMillis()) {
+      return;
+    }
+    probes.computeIfAbsent(new Key(tenant, probe), k -> {
+      State s = new State();
+      s.lastSeenMillis = lastSeenMillis;
+      s.intervalMillis = intervalMillis > 0 ? intervalMillis : props.defaultInterval().toMillis();
+      s.nodata = nodata;
+      return s;
+    });
+  }
+
   private long threshold(State s) {
     return Math.max(props.silentIntervals() * s.intervalMillis, props.minSilence().toMillis());
   }

@@ -67,6 +67,18 @@ public class HotCopies implements AutoCloseable {
     return guarded(redis.connection().flatMap(c -> c.reactive().hset(key, field, value)), "HSET " + key);
   }
 
+  /** All fields of a hash; empty when Redis fails (counted). */
+  public Mono<java.util.Map<String, byte[]>> hgetall(String key) {
+    return redis.connection().flatMap(c -> c.reactive().hgetall(key)
+            .collectMap(kv -> kv.getKey(), kv -> kv.getValue()))
+        .timeout(redis.timeout())
+        .onErrorResume(e -> {
+          failures.increment();
+          redis.reset();
+          return Mono.just(java.util.Map.of());
+        });
+  }
+
   /** True when Redis answers PING (for health); never fails. */
   public Mono<Boolean> ping() {
     return redis.connection().flatMap(c -> c.reactive().ping()).timeout(redis.timeout()).map("PONG"::equals)

@@ -105,4 +105,23 @@ class ProbeLivenessTest {
       assertThat(e.status()).isEqualTo(ProbeStatusEvent.NODATA);
     });
   }
+
+  @Test
+  void probesAdoptedFromTheStatusTableAreReportedWhenTheyStaySilent() {
+    long now = clock.get();
+    liveness.reportSeen("acme", "fresh", WINDOW);
+    // Taken over after a rebalance: last seen 4 s ago by the previous owner, then nothing.
+    liveness.adopt("acme", "handed-over", false, now - 4_000, 3_000);
+    liveness.adopt("acme", "fresh", true, now - 60_000, 3_000); // already tracked here: ignored
+    liveness.adopt("acme", "ancient", false, now - Duration.ofDays(2).toMillis(), 3_000); // forgotten long ago
+    advance(Duration.ofSeconds(6));
+    liveness.reportSeen("acme", "fresh", WINDOW);
+    var events = liveness.check().events();
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.probe()).isEqualTo("handed-over");
+      assertThat(e.status()).isEqualTo(ProbeStatusEvent.NODATA);
+    });
+    assertThat(LivenessMonitor.jsonLong("{\"status\":\"ok\",\"lastSeen\":1795311568000,\"interval\":3000}", "lastSeen"))
+        .isEqualTo(1795311568000L);
+  }
 }
