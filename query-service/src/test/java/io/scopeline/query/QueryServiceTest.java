@@ -175,7 +175,7 @@ class QueryServiceTest extends QueryTestBase {
     try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri()); var c = redis.connect()) {
       c.sync().hset(StorageKeys.probeStatusKey(tenant), Map.of(
           "p-1", "{\"status\":\"ok\",\"lastSeen\":1795311568000,\"interval\":3000}",
-          "p-2", "{\"status\":\"nodata\",\"lastSeen\":1795311500000,\"interval\":3000}"));
+          "p-2", "{\"status\":\"nodata\",\"lastSeen\":1795311500000,\"interval\":3000,\"hostname\":\"web-02\"}"));
     }
     http.get().uri("/api/probes").header(WireHeaders.ORG_ID, tenant.value()).exchange().expectStatus().isOk()
         .expectBody()
@@ -184,7 +184,8 @@ class QueryServiceTest extends QueryTestBase {
         .jsonPath("$[?(@.id == 'p-1')].version").isEqualTo("1.13.2")
         .jsonPath("$[?(@.id == 'p-1')].status").isEqualTo("ok")
         .jsonPath("$[?(@.id == 'p-2')].status").isEqualTo("nodata")
-        .jsonPath("$[?(@.id == 'p-2')].lastReport").isEqualTo(1795311500000L);
+        .jsonPath("$[?(@.id == 'p-2')].lastReport").isEqualTo(1795311500000L)
+        .jsonPath("$[?(@.id == 'p-2')].hostname").isEqualTo("web-02");
   }
 
   @Test

@@ -52,10 +52,15 @@ public final class LivenessMonitor implements SmartLifecycle {
 
   /** Called for every accepted report. */
   public void reportSeen(String tenant, String probe, long windowNanos) {
+    reportSeen(tenant, probe, windowNanos, null);
+  }
+
+  /** Called for every accepted report; {@code hostname} is the report's host name, when it carries one. */
+  public void reportSeen(String tenant, String probe, long windowNanos, String hostname) {
     if (adopted.add(tenant)) {
       adoptFromStatusTable(tenant);
     }
-    ProbeStatusEvent recovered = liveness.reportSeen(tenant, probe, windowNanos);
+    ProbeStatusEvent recovered = liveness.reportSeen(tenant, probe, windowNanos, hostname);
     if (recovered != null) {
       publish(recovered).subscribe();
     }
@@ -66,7 +71,8 @@ public final class LivenessMonitor implements SmartLifecycle {
     Flux.fromIterable(result.changed())
         .flatMap(s -> redis.hset(StorageKeys.probeStatusKey(TenantId.of(s.tenant())), s.probe(),
             ("{\"status\":\"" + s.status() + "\",\"lastSeen\":" + s.lastSeenMillis() + ",\"interval\":"
-                + s.intervalMillis() + "}").getBytes(StandardCharsets.UTF_8)), 16)
+                + s.intervalMillis() + ",\"hostname\":\"" + jsonSafe(s.hostname()) + "\"}")
+                .getBytes(StandardCharsets.UTF_8)), 16)
         .thenMany(Flux.fromIterable(result.events()).flatMap(this::publish))
         .subscribe();
   }
@@ -131,9 +137,25 @@ public final class LivenessMonitor implements SmartLifecycle {
           Long interval = jsonLong(text, "interval");
           if (lastSeen != null) {
             liveness.adopt(tenant, probe, text.contains("\"status\":\"nodata\""), lastSeen,
-                interval == null ? 0 : interval);
+                interval == null ? 0 : interval, jsonString(text, "hostname"));
           }
         }));
+  }
+
+  /** Host names go into hand-written JSON: keep only characters that need no escaping. */
+  static String jsonSafe(String s) {
+    return s == null ? "" : s.replaceAll("[\"\\\\\\p{Cntrl}]", "");
+  }
+
+  /** A string field of the flat JSON objects this class writes, or "". */
+  static String jsonString(String json, String field) {
+    int at = json.indexOf("\"" + field + "\":\"");
+    if (at < 0) {
+      return "";
+    }
+    int start = at + field.length() + 4;
+    int end = json.indexOf('"', start);
+    return end < 0 ? "" : json.substring(start, end);
   }
 
   /** A number field of the flat JSON objects this class writes to the status table. */

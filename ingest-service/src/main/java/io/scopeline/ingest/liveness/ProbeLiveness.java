@@ -26,10 +26,12 @@ public final class ProbeLiveness {
     boolean nodata;
     boolean suppressed;
     boolean seenSinceCheck;
+    String hostname = "";
   }
 
   /** A probe's current status for the status table. */
-  public record Status(String tenant, String probe, String status, long lastSeenMillis, long intervalMillis) {}
+  public record Status(String tenant, String probe, String status, long lastSeenMillis, long intervalMillis,
+      String hostname) {}
 
   private final Map<Key, State> probes = new ConcurrentHashMap<>();
   private final LivenessProperties props;
@@ -45,6 +47,11 @@ public final class ProbeLiveness {
    * (and not suppressed by a stall), else null.
    */
   public ProbeStatusEvent reportSeen(String tenant, String probe, long windowNanos) {
+    return reportSeen(tenant, probe, windowNanos, null);
+  }
+
+  /** As {@link #reportSeen(String, String, long)}, remembering the probe's host name when the report has one. */
+  public ProbeStatusEvent reportSeen(String tenant, String probe, long windowNanos, String hostname) {
     if (probe == null || probe.isEmpty()) {
       return null;
     }
@@ -61,6 +68,9 @@ public final class ProbeLiveness {
       state.lastSeenMillis = now;
       state.intervalMillis = interval;
       state.seenSinceCheck = true;
+      if (hostname != null && !hostname.isEmpty()) {
+        state.hostname = hostname;
+      }
       return state;
     });
     return event[0];
@@ -83,6 +93,12 @@ public final class ProbeLiveness {
    * still reported. Probes already tracked here, and entries older than forget-after, are ignored.
    */
   public void adopt(String tenant, String probe, boolean nodata, long lastSeenMillis, long intervalMillis) {
+    adopt(tenant, probe, nodata, lastSeenMillis, intervalMillis, "");
+  }
+
+  /** As {@link #adopt(String, String, boolean, long, long)}, with the host name the table recorded. */
+  public void adopt(String tenant, String probe, boolean nodata, long lastSeenMillis, long intervalMillis,
+      String hostname) {
     if (clockMillis.getAsLong() - lastSeenMillis > props.forgetAfter().toMillis()) {
       return;
     }
@@ -91,6 +107,7 @@ public final class ProbeLiveness {
       s.lastSeenMillis = lastSeenMillis;
       s.intervalMillis = intervalMillis > 0 ? intervalMillis : props.defaultInterval().toMillis();
       s.nodata = nodata;
+      s.hostname = hostname == null ? "" : hostname;
       return s;
     });
   }
@@ -124,7 +141,7 @@ public final class ProbeLiveness {
           newlyAll++;
         } else if (s.seenSinceCheck) {
           changed.add(new Status(k.tenant(), k.probe(), s.nodata ? ProbeStatusEvent.NODATA : ProbeStatusEvent.OK,
-              s.lastSeenMillis, s.intervalMillis));
+              s.lastSeenMillis, s.intervalMillis, s.hostname));
         }
         s.seenSinceCheck = false;
       }
@@ -154,7 +171,8 @@ public final class ProbeLiveness {
         synchronized (s) {
           s.nodata = true;
           s.suppressed = suppress;
-          changed.add(new Status(k.tenant(), k.probe(), ProbeStatusEvent.NODATA, s.lastSeenMillis, s.intervalMillis));
+          changed.add(new Status(k.tenant(), k.probe(), ProbeStatusEvent.NODATA, s.lastSeenMillis, s.intervalMillis,
+              s.hostname));
           if (!suppress) {
             events.add(new ProbeStatusEvent(ProbeStatusEvent.PROBE_STATUS, k.tenant(), k.probe(),
                 ProbeStatusEvent.NODATA, s.lastSeenMillis, now, 0, 0));

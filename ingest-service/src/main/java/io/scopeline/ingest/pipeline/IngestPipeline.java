@@ -126,6 +126,18 @@ public final class IngestPipeline implements SmartLifecycle {
     log.info("Revoked partitions {}", revoked.stream().map(ReceiverPartition::topicPartition).toList());
   }
 
+  /** The host name a probe's report carries (its host node's host_name), or null (deltas often lack it). */
+  private static String hostName(io.scopeline.model.Report report) {
+    var hosts = report.topology(io.scopeline.model.TopologyType.HOST).nodes();
+    for (int i = 0; i < hosts.size(); i++) {
+      String name = hosts.valueAt(i).latest().get("host_name");
+      if (name != null) {
+        return name;
+      }
+    }
+    return null;
+  }
+
   private PartitionQuanta newPartition(TopicPartition tp) {
     return new PartitionQuanta(tp, Quanta.of(props.quantum()), props.grace().toNanos(),
         props.maxClockSkew().toNanos(), props.maxPersistingPerPartition(), writer, deadLetters, shortcuts);
@@ -159,7 +171,7 @@ public final class IngestPipeline implements SmartLifecycle {
                     meters.counter("scopeline.ingest.reports.received", "tenant", tenant).increment();
                     meters.counter("scopeline.ingest.bytes.received", "tenant", tenant)
                         .increment(a.record().value().length);
-                    liveness.reportSeen(tenant, a.probeId(), a.report().windowNanos());
+                    liveness.reportSeen(tenant, a.probeId(), a.report().windowNanos(), hostName(a.report()));
                   }
                   return partitionOf(d).accept(d);
                 }), 4096))

@@ -124,4 +124,17 @@ class ProbeLivenessTest {
     assertThat(LivenessMonitor.jsonLong("{\"status\":\"ok\",\"lastSeen\":1795311568000,\"interval\":3000}", "lastSeen"))
         .isEqualTo(1795311568000L);
   }
+
+  @Test
+  void theStatusTableLearnsTheProbesHostName() {
+    liveness.reportSeen("acme", "p1", WINDOW, "web-01");
+    liveness.reportSeen("acme", "p1", WINDOW, null); // a delta without the host's name
+    assertThat(liveness.check().changed()).singleElement()
+        .satisfies(s -> assertThat(s.hostname()).isEqualTo("web-01"));
+    advance(Duration.ofSeconds(20));
+    assertThat(liveness.check().changed()).singleElement().satisfies(s -> {
+      assertThat(s.status()).isEqualTo(ProbeStatusEvent.NODATA);
+      assertThat(s.hostname()).isEqualTo("web-01");
+    });
+  }
 }

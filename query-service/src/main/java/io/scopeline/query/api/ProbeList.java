@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 /** Builds the {@code /api/probes} answer: Scope's per-host entries enriched with liveness. */
 final class ProbeList {
   private static final Pattern STATUS = Pattern.compile("\"status\":\"(\\w+)\"");
+  private static final Pattern HOSTNAME = Pattern.compile("\"hostname\":\"([^\"]*)\"");
   private static final Pattern LAST_SEEN = Pattern.compile("\"lastSeen\":(\\d+)");
 
   private ProbeList() {}
@@ -39,7 +40,9 @@ final class ProbeList {
       if (!listed.contains(probe)) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", probe);
-        entry.put("hostname", "");
+        // Its host has left the window: the name the ingest side recorded.
+        Matcher hostname = HOSTNAME.matcher(json);
+        entry.put("hostname", hostname.find() ? hostname.group(1) : "");
         entry.put("version", "");
         entry.put("lastSeen", Timestamps.formatRfc3339Nano(Timestamps.ZERO));
         addLiveness(entry, json);
