@@ -7,7 +7,6 @@ import static io.scopeline.render.Render.reduce;
 import static io.scopeline.render.Render.select;
 import static io.scopeline.render.Render.when;
 
-import io.scopeline.model.KeyedMap;
 import io.scopeline.model.StringSet;
 import io.scopeline.model.TopologyType;
 import java.util.ArrayList;
@@ -394,9 +393,5 @@ public final class Topologies {
     }
     String ip = m.get(Keys.K8S_IP);
     return ip == null ? List.of() : List.of(Ids.scopedEndpoint("", ip, ""));
-  }
-
-  static KeyedMap<Integer> noCounters() {
-    return KeyedMap.empty();
   }
 }
