@@ -29,17 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** Three query replicas sharing quanta through their owners: one S3 read per quantum, and a dead owner is skipped. */
@@ -55,18 +47,6 @@ class PeerSingleFlightTest {
   @AfterEach
   void stop() {
     replicas.forEach(ConfigurableApplicationContext::close);
-  }
-
-  private S3AsyncClient s3() {
-    return S3AsyncClient.builder().endpointOverride(infra.s3().endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            SharedInfrastructure.ACCESS_KEY, SharedInfrastructure.SECRET_KEY))).build();
-  }
-
-  private DynamoDbAsyncClient dynamo() {
-    return DynamoDbAsyncClient.builder().endpointOverride(infra.dynamo().endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            SharedInfrastructure.ACCESS_KEY, SharedInfrastructure.SECRET_KEY))).build();
   }
 
   private void start(List<Integer> ports) {
@@ -126,14 +106,8 @@ class PeerSingleFlightTest {
   void eachQuantumIsReadFromS3OnceAcrossReplicasAndADeadOwnerIsSkipped() throws Exception {
     List<Integer> ports = List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
     start(ports);
-    try (S3AsyncClient s3 = s3(); DynamoDbAsyncClient dynamo = dynamo()) {
-      s3.createBucket(b -> b.bucket(BUCKET)).exceptionally(e -> null).join();
-      dynamo.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(AttributeDefinition.builder().attributeName("hour").attributeType(ScalarAttributeType.S)
-              .build(), AttributeDefinition.builder().attributeName("ts").attributeType(ScalarAttributeType.N).build())
-          .keySchema(KeySchemaElement.builder().attributeName("hour").keyType(KeyType.HASH).build(),
-              KeySchemaElement.builder().attributeName("ts").keyType(KeyType.RANGE).build()))
-          .exceptionally(e -> null).join();
+    infra.createBucketAndTable(BUCKET, TABLE);
+    try (S3AsyncClient s3 = infra.s3Client(); DynamoDbAsyncClient dynamo = infra.dynamoClient()) {
       // 4 tenants × 4 quanta in the last 12 s.
       for (String t : List.of("peer-a", "peer-b", "peer-c", "peer-d")) {
         store(s3, dynamo, t);
@@ -165,7 +139,7 @@ class PeerSingleFlightTest {
         .PeerProperties("http://127.0.0.1:" + ports.get(1), ports.stream().map(p -> "http://127.0.0.1:" + p).toList(),
             "", 0, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(10)));
     String dead = "http://127.0.0.1:" + ports.get(0);
-    try (S3AsyncClient s3 = s3(); DynamoDbAsyncClient dynamo = dynamo()) {
+    try (S3AsyncClient s3 = infra.s3Client(); DynamoDbAsyncClient dynamo = infra.dynamoClient()) {
       for (int i = 0; ; i++) {
         String tenant = "peer-late-" + i;
         List<String> keys = store(s3, dynamo, tenant);

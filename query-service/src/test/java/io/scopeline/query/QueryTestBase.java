@@ -36,12 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** One Spring context on the shared real S3, DynamoDB and Redis, and helpers that store quanta as the ingest service does. */
@@ -73,13 +68,7 @@ abstract class QueryTestBase {
   void setUp() {
     http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
         .build();
-    s3.createBucket(b -> b.bucket(storage.s3().bucket())).exceptionally(e -> null).join();
-    dynamo.createTable(b -> b.tableName(storage.dynamodb().table()).billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(AttributeDefinition.builder().attributeName("hour").attributeType(ScalarAttributeType.S).build(),
-            AttributeDefinition.builder().attributeName("ts").attributeType(ScalarAttributeType.N).build())
-        .keySchema(KeySchemaElement.builder().attributeName("hour").keyType(KeyType.HASH).build(),
-            KeySchemaElement.builder().attributeName("ts").keyType(KeyType.RANGE).build()))
-        .exceptionally(e -> null).join();
+    SharedInfrastructure.get().createBucketAndTable(storage.s3().bucket(), storage.dynamodb().table());
   }
 
   static Report host(String name, long ts) {

@@ -13,8 +13,7 @@ import io.scopeline.codec.WireHeaders;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
-import io.scopeline.testing.JsonCompare;
-import io.scopeline.testing.Unstable;
+import io.scopeline.testing.ScopeAnswers;
 import io.scopeline.testsupport.SharedFixtures;
 import io.scopeline.testsupport.SharedInfrastructure;
 import java.net.URI;
@@ -26,7 +25,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,23 +39,8 @@ import reactor.netty.http.client.WebsocketClientSpec;
 class TopologyApiTest extends QueryTestBase {
   private static final TenantId FIXTURE_TENANT = TenantId.of("fixture-tenant");
 
-  record Case(String file, String url) {
-    @Override
-    public String toString() {
-      return url;
-    }
-  }
-
-  static Stream<Case> scopeAnswers() {
-    List<Case> cases = new ArrayList<>();
-    String index = new String(SharedFixtures.read("fixture/expected/index.tsv"), StandardCharsets.UTF_8);
-    for (String line : index.split("\n")) {
-      String[] f = line.split("\t", -1);
-      if (f.length > 3 && f[1].equals("GET") && f[2].startsWith("/api/topology") && !f[2].contains("/ws")) {
-        cases.add(new Case(f[0], f[2]));
-      }
-    }
-    return cases.stream();
+  static List<ScopeAnswers.Answer> scopeAnswers() {
+    return ScopeAnswers.topology(false);
   }
 
   private static Report fixture() {
@@ -68,20 +51,13 @@ class TopologyApiTest extends QueryTestBase {
   /** The fixture stored as a quantum (as the ingest side does), then every Scope answer compared. */
   @ParameterizedTest
   @MethodSource("scopeAnswers")
-  void answersWhatScopeAnsweredForTheFixture(Case c) {
+  void answersWhatScopeAnsweredForTheFixture(ScopeAnswers.Answer c) {
     // A fresh copy each time keeps the fixture inside the 15 s window; copies merge to the same topology.
     store(FIXTURE_TENANT, now() - 1_000_000_000L, 0, fixture());
     byte[] body = http.get().uri(URI.create("http://127.0.0.1:" + port + c.url()))
         .header(WireHeaders.ORG_ID, FIXTURE_TENANT.value()).exchange().expectStatus().isOk()
         .expectHeader().contentType("application/json").expectBody(byte[].class).returnResult().getResponseBody();
-    List<String> diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read("fixture/expected/" + c.file())),
-        JsonCompare.parse(body), Unstable.pathsFor(c.file()));
-    String alt = "fixture/expected/alternatives/" + c.file().replace(".json", ".alt1.json");
-    if (!diff.isEmpty() && java.nio.file.Files.exists(SharedFixtures.fixture(alt))) {
-      diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read(alt)), JsonCompare.parse(body),
-          Unstable.pathsFor(c.file()));
-    }
-    assertThat(diff).as(new String(body, StandardCharsets.UTF_8)).isEmpty();
+    assertThat(ScopeAnswers.diff(c, body)).as(new String(body, StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test

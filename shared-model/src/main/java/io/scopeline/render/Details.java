@@ -1,9 +1,11 @@
 package io.scopeline.render;
 
 import io.scopeline.model.Control;
+import io.scopeline.model.KeyedMap;
 import io.scopeline.model.Node;
 import io.scopeline.model.Report;
 import io.scopeline.model.Topology;
+import io.scopeline.model.TopologyType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -204,7 +206,7 @@ public final class Details {
   private static Map<String, Object> incoming(String topologyId, Report report, RNode n, Map<String, RNode> nodes) {
     Map<String, String> copies = new HashMap<>();
     Set<String> localIds = endpointIds(n, copies);
-    Map<String, io.scopeline.model.Node> endpoints = endpointNodes(report);
+    KeyedMap<Node> endpoints = report.topology(TopologyType.ENDPOINT).nodes();
     Counter counter = new Counter();
     for (RNode remote : sorted(nodes)) {
       if (!remote.adjacency().contains(n.id())) {
@@ -224,7 +226,7 @@ public final class Details {
   }
 
   private static Map<String, Object> outgoing(String topologyId, Report report, RNode n, Map<String, RNode> nodes) {
-    Map<String, io.scopeline.model.Node> endpoints = endpointNodes(report);
+    KeyedMap<Node> endpoints = report.topology(TopologyType.ENDPOINT).nodes();
     Counter counter = new Counter();
     List<RNode> localEps = endpointChildren(n);
     for (String id : n.adjacency()) {
@@ -258,14 +260,8 @@ public final class Details {
     return t;
   }
 
-  private static Map<String, io.scopeline.model.Node> endpointNodes(Report report) {
-    Map<String, io.scopeline.model.Node> m = new HashMap<>();
-    report.topology(io.scopeline.model.TopologyType.ENDPOINT).nodes().forEach(m::put);
-    return m;
-  }
-
-  private static RNode endpoint(Map<String, io.scopeline.model.Node> endpoints, String id) {
-    io.scopeline.model.Node n = endpoints.get(id);
+  private static RNode endpoint(KeyedMap<Node> endpoints, String id) {
+    Node n = endpoints.get(id);
     return n == null ? null : RNode.of(n).withTopology("endpoint");
   }
 

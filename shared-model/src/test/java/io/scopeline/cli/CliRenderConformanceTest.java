@@ -2,40 +2,22 @@ package io.scopeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scopeline.testing.JsonCompare;
-import io.scopeline.testing.Unstable;
+import io.scopeline.testing.ScopeAnswers;
 import io.scopeline.testsupport.SharedFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code scopeline-report render|topologies|node} print what Scope answered for the fixture. */
 class CliRenderConformanceTest {
-  record Case(String file, String url) {
-    @Override
-    public String toString() {
-      return url;
-    }
-  }
-
-  static Stream<Case> cases() {
-    List<Case> cases = new ArrayList<>();
-    String index = new String(SharedFixtures.read("fixture/expected/index.tsv"), StandardCharsets.UTF_8);
-    for (String line : index.split("\n")) {
-      String[] f = line.split("\t", -1);
-      if (f.length > 3 && f[1].equals("GET") && f[2].startsWith("/api/topology") && !f[2].contains("/ws")) {
-        cases.add(new Case(f[0], f[2]));
-      }
-    }
-    return cases.stream();
+  static List<ScopeAnswers.Answer> cases() {
+    return ScopeAnswers.topology(false);
   }
 
   private String stdout;
@@ -73,18 +55,10 @@ class CliRenderConformanceTest {
 
   @ParameterizedTest
   @MethodSource("cases")
-  void printsWhatScopeAnswered(Case c) {
+  void printsWhatScopeAnswered(ScopeAnswers.Answer c) {
     String input = SharedFixtures.fixture("fixture/report.msgpack.gz").toString();
     assertThat(run(commandFor(c.url(), input))).as(stderr).isZero();
-    byte[] actual = stdout.getBytes(StandardCharsets.UTF_8);
-    List<String> diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read("fixture/expected/" + c.file())),
-        JsonCompare.parse(actual), Unstable.pathsFor(c.file()));
-    String alt = "fixture/expected/alternatives/" + c.file().replace(".json", ".alt1.json");
-    if (!diff.isEmpty() && Files.exists(SharedFixtures.fixture(alt))) {
-      diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read(alt)), JsonCompare.parse(actual),
-          Unstable.pathsFor(c.file()));
-    }
-    assertThat(diff).isEmpty();
+    assertThat(ScopeAnswers.diff(c, stdout.getBytes(StandardCharsets.UTF_8))).isEmpty();
   }
 
   @Test

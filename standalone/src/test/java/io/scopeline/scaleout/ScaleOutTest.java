@@ -46,10 +46,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
@@ -163,7 +160,7 @@ class ScaleOutTest {
       }
 
       // Nothing lost: every report's process is in some indexed quantum.
-      try (S3AsyncClient s3 = s3(); DynamoDbAsyncClient dynamo = dynamo()) {
+      try (S3AsyncClient s3 = infra.s3Client(); DynamoDbAsyncClient dynamo = infra.dynamoClient()) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         Map<String, Set<Integer>> stored = Map.of();
         boolean dumped = false;
@@ -211,18 +208,6 @@ class ScaleOutTest {
 
   private static boolean everythingStored(Map<String, Set<Integer>> stored, Map<String, Set<Integer>> sent) {
     return TENANTS.stream().allMatch(t -> stored.getOrDefault(t, Set.of()).containsAll(sent.get(t)));
-  }
-
-  private S3AsyncClient s3() {
-    return S3AsyncClient.builder().endpointOverride(infra.s3().endpoint()).region(Region.US_EAST_1)
-        .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(SharedInfrastructure.ACCESS_KEY, SharedInfrastructure.SECRET_KEY))).build();
-  }
-
-  private DynamoDbAsyncClient dynamo() {
-    return DynamoDbAsyncClient.builder().endpointOverride(infra.dynamo().endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(SharedInfrastructure.ACCESS_KEY, SharedInfrastructure.SECRET_KEY))).build();
   }
 
   private static Report read(S3AsyncClient s3, String key) {

@@ -74,6 +74,46 @@ public final class SharedInfrastructure implements BeforeAllCallback {
       return redis;
     }
 
+    /** A client of the shared S3 (close it). */
+    public software.amazon.awssdk.services.s3.S3AsyncClient s3Client() {
+      return software.amazon.awssdk.services.s3.S3AsyncClient.builder().endpointOverride(s3.endpoint())
+          .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+          .credentialsProvider(credentials()).build();
+    }
+
+    /** A client of the shared DynamoDB (close it). */
+    public software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient dynamoClient() {
+      return software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient.builder().endpointOverride(dynamo.endpoint())
+          .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(credentials()).build();
+    }
+
+    private static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials() {
+      return software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+          software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** Creates a bucket and an index table shaped as the ingest service creates them, if missing. */
+    public void createBucketAndTable(String bucket, String table) {
+      try (var s3c = s3Client(); var dynamoc = dynamoClient()) {
+        s3c.createBucket(b -> b.bucket(bucket)).exceptionally(e -> null).join();
+        dynamoc.createTable(b -> b.tableName(table)
+            .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+            .attributeDefinitions(attribute("hour", "S"), attribute("ts", "N"))
+            .keySchema(key("hour", "HASH"), key("ts", "RANGE"))).exceptionally(e -> null).join();
+      }
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeDefinition attribute(String name,
+        String type) {
+      return software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder().attributeName(name)
+          .attributeType(type).build();
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.KeySchemaElement key(String name, String type) {
+      return software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder().attributeName(name)
+          .keyType(type).build();
+    }
+
     /** Spring properties pointing a Scopeline service at these servers. */
     public Map<String, String> springProperties() {
       return Map.of(
