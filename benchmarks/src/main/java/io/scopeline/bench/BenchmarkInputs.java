@@ -41,6 +41,35 @@ final class BenchmarkInputs {
     };
   }
 
+  /**
+   * The same publishes as another host would send them: every occurrence of the original host's
+   * name (in node IDs, parents, latest values) replaced by {@code host}, so many probes' reports are
+   * as distinct as a real fleet's instead of merging into one host.
+   */
+  static List<byte[]> asHost(List<byte[]> bodies, String host) {
+    String original = hostName(decode(bodies.get(0)));
+    List<byte[]> out = new ArrayList<>(bodies.size());
+    for (byte[] body : bodies) {
+      String json = new String(ReportCodec.encode(decode(body), ReportFormat.JSON), java.nio.charset.StandardCharsets.UTF_8)
+          .replace(original, host);
+      Report renamed = ReportCodec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), ReportFormat.JSON,
+          ReportLimits.DEFAULT);
+      out.add(ReportCodec.encode(renamed, ReportFormat.MSGPACK_GZIP));
+    }
+    return out;
+  }
+
+  private static String hostName(Report report) {
+    KeyedMap<Node> hosts = report.topology(TopologyType.HOST).nodes();
+    for (int i = 0; i < hosts.size(); i++) {
+      String name = hosts.valueAt(i).latest().get("host_name");
+      if (name != null && !name.isEmpty()) {
+        return name;
+      }
+    }
+    throw new IllegalArgumentException("the first report names no host");
+  }
+
   static Report decode(byte[] body) {
     return ReportCodec.decode(body, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT);
   }

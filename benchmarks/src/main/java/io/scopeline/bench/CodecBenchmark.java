@@ -37,6 +37,10 @@ public class CodecBenchmark {
   @Param({BenchmarkInputs.FIXTURE, BenchmarkInputs.REAL_PROBE, BenchmarkInputs.SYNTHETIC})
   public String input;
 
+  /** Deflate level of {@code encode}: -1 = zlib's default (6), 1 = fastest. */
+  @Param({"-1"})
+  public int gzipLevel;
+
   private byte[] body;
   private Report decoded;
   private Report window;
@@ -86,6 +90,6 @@ public class CodecBenchmark {
 
   @Benchmark
   public void encode(Blackhole bh) {
-    bh.consume(ReportCodec.encode(decoded, ReportFormat.MSGPACK_GZIP));
+    bh.consume(ReportCodec.encode(decoded, ReportFormat.MSGPACK_GZIP, gzipLevel));
   }
 }

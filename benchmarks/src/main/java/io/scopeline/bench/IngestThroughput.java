@@ -52,8 +52,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * committed (which happens only once the data is durable). Afterwards the stored objects are read
  * back and their summed Window compared with what was produced: zero loss, checked.
  *
- * <p>Arguments (all optional): {@code records=30000 tenants=5 probesPerTenant=20 partitions=2}, and
- * any {@code --scopeline.…=…} setting for the ingest service.
+ * <p>Two more baselines separate the framework from the work: the same reactor-kafka consuming
+ * structure with nothing to do per record, and with only the decode (the ceiling of any pipeline
+ * that must read the reports).
+ *
+ * <p>Arguments (all optional): {@code records=30000 tenants=5 probesPerTenant=20 partitions=2
+ * distinctHosts=true profile=false} (profile: a wall-clock profile of the ingest threads), and any
+ * {@code --scopeline.…=…} setting for the ingest service.
  */
 public final class IngestThroughput {
   private static final Logger log = LoggerFactory.getLogger(IngestThroughput.class);
@@ -78,16 +83,25 @@ public final class IngestThroughput {
     int tenants = Integer.parseInt(opts.get("tenants"));
     int probesPerTenant = Integer.parseInt(opts.get("probesPerTenant"));
     int partitions = Integer.parseInt(opts.get("partitions"));
+    boolean profile = Boolean.parseBoolean(opts.getOrDefault("profile", "false"));
     String input = System.getProperty("scopeline.shared.dir") != null
         || java.nio.file.Files.isDirectory(java.nio.file.Path.of("../shared/fixtures/scope"))
         ? BenchmarkInputs.REAL_PROBE : BenchmarkInputs.SYNTHETIC;
+    boolean distinct = Boolean.parseBoolean(opts.getOrDefault("distinctHosts", "true"));
     List<byte[]> bodies = BenchmarkInputs.bodies(input);
-    long windowPerCycle = 0;
-    for (byte[] b : bodies) {
-      windowPerCycle += ReportCodec.decode(b, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT).windowNanos();
+    long[] windows = new long[bodies.size()];
+    for (int i = 0; i < windows.length; i++) {
+      windows[i] = ReportCodec.decode(bodies.get(i), ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT).windowNanos();
     }
-    log.info("Input: {} ({} bodies per probe cycle), {} records, {} tenants x {} probes, {} partitions", input,
-        bodies.size(), records, tenants, probesPerTenant, partitions);
+    // Each probe is its own host (as in a real fleet), unless distinctHosts=false: then every probe
+    // sends the very same reports and a quantum merges them into one host.
+    List<List<byte[]>> probeBodies = new ArrayList<>();
+    for (int p = 0; p < tenants * probesPerTenant; p++) {
+      probeBodies.add(distinct ? BenchmarkInputs.asHost(bodies, String.format(Locale.ROOT, "host-%05d", p)) : bodies);
+    }
+    log.info("Input: {} ({} bodies per probe cycle), {} records, {} tenants x {} probes ({}), {} partitions", input,
+        bodies.size(), records, tenants, probesPerTenant, distinct ? "one host each" : "all the same host",
+        partitions);
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(null, 0);
         EmbeddedS3 s3 = EmbeddedS3.start(null, 0, KEY, KEY);
@@ -110,7 +124,7 @@ public final class IngestThroughput {
           int probe = i % probes;
           int publish = i / probes;
           String tenant = "tenant-" + (probe % tenants);
-          byte[] body = bodies.get(publish % bodies.size());
+          byte[] body = probeBodies.get(probe).get(publish % bodies.size());
           long ts = base + publish * 3000L + probe % 3000;
           ProducerRecord<String, byte[]> r = new ProducerRecord<>(TOPIC, null, ts, tenant, body);
           r.headers().add(WireHeaders.ORG_ID, tenant.getBytes(StandardCharsets.UTF_8));
@@ -119,7 +133,7 @@ public final class IngestThroughput {
           r.headers().add(WireHeaders.CONTENT_ENCODING, "gzip".getBytes(StandardCharsets.UTF_8));
           producer.send(r);
           bytes += body.length;
-          expectedWindow += ReportCodec.decode(body, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT).windowNanos();
+          expectedWindow += windows[publish % bodies.size()];
         }
       }
       double mb = bytes / 1e6;
@@ -129,6 +143,14 @@ public final class IngestThroughput {
       double rawSeconds = raw[0];
       double rawSteadyRate = raw[1];
       log.info("Raw KafkaConsumer drain: {} s", String.format(Locale.ROOT, "%.2f", rawSeconds));
+
+      double[] reactive = reactiveDrain(kafka, records, "bench-reactive", r -> r);
+      log.info("reactor-kafka drain: {} s, {} records/s steady", String.format(Locale.ROOT, "%.2f", reactive[0]),
+          String.format(Locale.ROOT, "%.0f", reactive[1]));
+      double[] decoding = reactiveDrain(kafka, records, "bench-decoding", r -> io.scopeline.model.ReportUpgrade.upgrade(
+          ReportCodec.decode(r.value(), ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT)));
+      log.info("reactor-kafka drain + decode: {} s, {} records/s steady", String.format(Locale.ROOT, "%.2f", decoding[0]),
+          String.format(Locale.ROOT, "%.0f", decoding[1]));
 
       Runtime rt = Runtime.getRuntime();
       System.gc();
@@ -156,6 +178,7 @@ public final class IngestThroughput {
           .run(appArgs);
       long steadyStart = 0;
       long steadyFrom = 0;
+      WallProfile wall = profile ? WallProfile.start(IngestThroughput::component) : null;
       try (Admin admin = kafka.admin()) {
         long lastLog = 0;
         while (true) {
@@ -181,24 +204,31 @@ public final class IngestThroughput {
         }
       }
       long tEnd = System.nanoTime();
+      String wallTable = wall == null ? "" : wall.stop();
       String cpuTable = cpuByComponent(cpuBefore, (tEnd - t0) / 1e9);
       double ingestSeconds = (tEnd - t0) / 1e9;
       double steadySeconds = (tEnd - steadyStart) / 1e9;
       long steadyRecords = records - steadyFrom;
       System.gc();
       long heapAfter = rt.totalMemory() - rt.freeMemory();
+      String latencies = storeLatencies(app.getBean(io.micrometer.core.instrument.MeterRegistry.class));
       app.close();
 
       long storedWindow = storedWindow(s3, dynamo, tenants, base);
       double perRecord = mb / records;
       double ingestSteadyRate = steadyRecords / steadySeconds;
+      String row = "| %s | %d | %.1f | %.2f | %,.0f | %.1f | %.2f |%n";
       String table = String.format(Locale.ROOT, String.join("%n",
           "| pipeline | records | MB (gzip) | total s (incl. start) | steady reports/s | steady MB/s | vs raw read |",
-          "|---|---|---|---|---|---|---|",
-          "| raw KafkaConsumer drain (baseline) | %d | %.1f | %.2f | %,.0f | %.1f | 1.00 |",
-          "| ingest: decode, quanta, S3 + Redis + DynamoDB, commit | %d | %.1f | %.2f | %,.0f | %.1f | %.2f |"),
-          records, mb, rawSeconds, rawSteadyRate, rawSteadyRate * perRecord,
-          records, mb, ingestSeconds, ingestSteadyRate, ingestSteadyRate * perRecord, ingestSteadyRate / rawSteadyRate);
+          "|---|---|---|---|---|---|---|%n"))
+          + String.format(Locale.ROOT, row, "raw KafkaConsumer drain (baseline)", records, mb, rawSeconds, rawSteadyRate,
+              rawSteadyRate * perRecord, 1.0)
+          + String.format(Locale.ROOT, row, "reactor-kafka drain, same structure, no work", records, mb, reactive[0],
+              reactive[1], reactive[1] * perRecord, reactive[1] / rawSteadyRate)
+          + String.format(Locale.ROOT, row, "reactor-kafka drain + decode only (ceiling)", records, mb, decoding[0],
+              decoding[1], decoding[1] * perRecord, decoding[1] / rawSteadyRate)
+          + String.format(Locale.ROOT, row, "ingest: decode, quanta, S3 + Redis + DynamoDB, commit", records, mb,
+              ingestSeconds, ingestSteadyRate, ingestSteadyRate * perRecord, ingestSteadyRate / rawSteadyRate);
       System.out.println();
       System.out.println(table);
       System.out.printf(Locale.ROOT, "%nzero loss: stored Window %d ns of %d ns produced (%s)%n", storedWindow,
@@ -208,11 +238,30 @@ public final class IngestThroughput {
           maxHeap / 1048576.0, System.getProperty("java.version"), rt.availableProcessors(), rt.maxMemory() / 1048576.0);
       System.out.println();
       System.out.println(cpuTable);
+      System.out.println(latencies);
+      System.out.println(wallTable);
       if (storedWindow != expectedWindow) {
         System.exit(1);
       }
     }
     System.exit(0);
+  }
+
+  /** Where a segment's wall-clock time goes: the ingest service's own store timers. */
+  private static String storeLatencies(io.micrometer.core.instrument.MeterRegistry meters) {
+    StringBuilder sb = new StringBuilder("Wall-clock latency per store operation (ingest service timers):\n");
+    for (String name : List.of("scopeline.ingest.persist", "scopeline.ingest.s3.put", "scopeline.ingest.redis.write",
+        "scopeline.ingest.dynamodb.batch")) {
+      var timer = meters.find(name).timer();
+      if (timer != null) {
+        sb.append(String.format(Locale.ROOT, "  %-32s %7d calls  mean %7.1f ms  max %7.1f ms%n", name, timer.count(),
+            timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS)));
+      }
+    }
+    sb.append(String.format(Locale.ROOT, "  stored quanta: %.0f objects, %.1f MB%n",
+        meters.counter("scopeline.ingest.segments.persisted").count(),
+        meters.counter("scopeline.ingest.bytes.persisted").count() / 1e6));
+    return sb.toString();
   }
 
   private static Map<Long, Long> threadCpu() {
@@ -240,7 +289,7 @@ public final class IngestThroughput {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "CPU during ingest by component (%.1f s wall, 2 cores = %.1f CPU-s available; threads that ended are not counted):%n",
         wallSeconds, 2 * wallSeconds));
-    byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+    byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(14)
         .forEach(e -> sb.append(String.format(Locale.ROOT, "  %-28s %6.1f CPU-s%n", e.getKey(), e.getValue() / 1e9)));
     return sb.toString();
   }
@@ -301,6 +350,47 @@ public final class IngestThroughput {
     }
     long end = System.nanoTime();
     return new double[] {(end - t0) / 1e9, (n - firstCount) / ((end - first) / 1e9)};
+  }
+
+  /**
+   * The same consuming structure as the ingest pipeline (reactor-kafka receiver, per-partition
+   * groups, a hop to a parallel scheduler per record, in-order acknowledgement) with no work per
+   * record: what the reactive plumbing itself allows.
+   */
+  private static double[] reactiveDrain(EmbeddedKafka kafka, int records, String group,
+      java.util.function.Function<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>, Object> work) {
+    Map<String, Object> cp = new HashMap<>();
+    cp.put("bootstrap.servers", kafka.bootstrapServers());
+    cp.put("group.id", group);
+    cp.put("auto.offset.reset", "earliest");
+    cp.put("enable.auto.commit", false);
+    cp.put("max.poll.records", 500);
+    var options = reactor.kafka.receiver.ReceiverOptions.<byte[], byte[]>create(cp)
+        .withKeyDeserializer(new ByteArrayDeserializer()).withValueDeserializer(new ByteArrayDeserializer())
+        .subscription(List.of(TOPIC));
+    var scheduler = reactor.core.scheduler.Schedulers.newParallel("bench-hop", 2);
+    long t0 = System.nanoTime();
+    long[] first = new long[1];
+    var counted = new java.util.concurrent.atomic.AtomicInteger();
+    reactor.kafka.receiver.KafkaReceiver.create(options).receive()
+        .groupBy(r -> r.receiverOffset().topicPartition())
+        .flatMap(g -> g.flatMapSequential(r -> reactor.core.publisher.Mono.fromCallable(() -> {
+              work.apply(r);
+              return r;
+            }).subscribeOn(scheduler),
+            2, 32).concatMap(r -> {
+              if (first[0] == 0) {
+                first[0] = System.nanoTime();
+              }
+              counted.incrementAndGet();
+              r.receiverOffset().acknowledge();
+              return reactor.core.publisher.Mono.just(r.offset());
+            }), 4096)
+        .take(records, true)
+        .blockLast(Duration.ofMinutes(5));
+    long end = System.nanoTime();
+    scheduler.dispose();
+    return new double[] {(end - t0) / 1e9, (counted.get() - 1) / ((end - first[0]) / 1e9)};
   }
 
   private static long committed(Admin admin, String group) throws Exception {

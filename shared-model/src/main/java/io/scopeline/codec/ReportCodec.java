@@ -112,13 +112,21 @@ public final class ReportCodec {
     return b1 == 0x1f && b2 == 0x8b;
   }
 
-  /** Encodes into {@code out} (not closed). */
+  /** Encodes into {@code out} (not closed), gzip at the default level. */
   public static void encode(Report report, ReportFormat format, OutputStream out) {
+    encode(report, format, Deflater.DEFAULT_COMPRESSION, out);
+  }
+
+  /**
+   * Encodes into {@code out} (not closed); {@code gzipLevel} (1 fastest … 9 smallest, -1 default)
+   * applies to gzip formats.
+   */
+  public static void encode(Report report, ReportFormat format, int gzipLevel, OutputStream out) {
     try {
       if (format.isGzip()) {
         GZIPOutputStream gz = new GZIPOutputStream(out, GZIP_BUFFER) {
           {
-            def.setLevel(Deflater.DEFAULT_COMPRESSION);
+            def.setLevel(gzipLevel);
           }
         };
         writeTo(report, format, gz);
@@ -138,8 +146,13 @@ public final class ReportCodec {
   }
 
   public static byte[] encode(Report report, ReportFormat format) {
+    return encode(report, format, Deflater.DEFAULT_COMPRESSION);
+  }
+
+  /** {@code report} encoded; {@code gzipLevel} (1 fastest … 9 smallest, -1 default) applies to gzip formats. */
+  public static byte[] encode(Report report, ReportFormat format, int gzipLevel) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-    encode(report, format, out);
+    encode(report, format, gzipLevel, out);
     return out.toByteArray();
   }
 }

@@ -120,7 +120,7 @@ public final class Node {
       return this;
     }
     String mergedTopology = topology.isEmpty() ? other.topology : topology;
-    if (!topology.isEmpty() && !other.topology.isEmpty() && !topology.equals(other.topology)) {
+    if (conflictsWith(other)) {
       throw new TopologyConflictException(id.isEmpty() ? other.id : id, topology, other.topology);
     }
     String mergedId = id.isEmpty() ? other.id : id;
@@ -143,6 +143,11 @@ public final class Node {
     }
     return new Node(mergedId, mergedTopology, mergedSets, mergedAdjacency, mergedLatest, mergedMetrics, mergedParents,
         mergedChildren);
+  }
+
+  /** True when merging {@code other} into this node would throw: both name a topology, and not the same one. */
+  public boolean conflictsWith(Node other) {
+    return !topology.isEmpty() && !other.topology.isEmpty() && !topology.equals(other.topology);
   }
 
   /** Replaces both sides' active_controls by their union, stamped with the newer timestamp. */

@@ -13,15 +13,15 @@ public final class Reports {
    * Reports are merged as given: apply {@link ReportUpgrade#upgrade} to received reports first.
    */
   public static Report merge(Collection<Report> reports) {
-    Report merged = Report.withDefaults();
+    ReportAccumulator merged = new ReportAccumulator(Report.withDefaults());
     long hash = 0xcbf29ce484222325L;
     for (Report r : reports) {
-      merged = merged.merge(r);
+      merged.add(r);
       for (byte b : r.id().getBytes(StandardCharsets.UTF_8)) {
         hash ^= b & 0xff;
         hash *= 0x100000001b3L;
       }
     }
-    return merged.withId(Long.toHexString(hash));
+    return merged.build().withId(Long.toHexString(hash));
   }
 }

@@ -3,6 +3,7 @@ package io.scopeline.ingest.pipeline;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
+import io.scopeline.model.ReportAccumulator;
 
 /**
  * The reports of one tenant in one quantum from one partition, merged as they arrive (an
@@ -16,8 +17,7 @@ final class Segment {
   private final int partition;
   private final long firstOffset;
   private long lastOffset;
-  private Report merged = Report.EMPTY;
-  private int reports;
+  private final ReportAccumulator merged = new ReportAccumulator();
 
   Segment(TenantId tenant, long quantumStart, long quantumEnd, int partition, long firstOffset) {
     this.tenant = tenant;
@@ -30,8 +30,7 @@ final class Segment {
 
   /** Merges the report at {@code offset} in; a topology conflict leaves the segment unchanged and is rethrown. */
   void add(Report report, long offset) {
-    merged = merged.merge(report);
-    reports++;
+    merged.add(report);
     lastOffset = Math.max(lastOffset, offset);
   }
 
@@ -56,7 +55,7 @@ final class Segment {
   }
 
   int reportCount() {
-    return reports;
+    return merged.size();
   }
 
   long lastOffset() {
@@ -70,11 +69,11 @@ final class Segment {
 
   /** The merged report as persisted: its ID is the object key, so it is the same on every replay. */
   Report report() {
-    return merged.withId(objectKey()).withShortcut(false);
+    return merged.build().withId(objectKey()).withShortcut(false);
   }
 
   @Override
   public String toString() {
-    return "Segment{" + objectKey() + ", tenant=" + tenant + ", reports=" + reports + "}";
+    return "Segment{" + objectKey() + ", tenant=" + tenant + ", reports=" + merged.size() + "}";
   }
 }

@@ -53,7 +53,7 @@ public final class SegmentWriter {
   Mono<Void> write(Segment segment) {
     String key = segment.objectKey();
     long t0 = System.nanoTime();
-    return Mono.fromCallable(() -> ReportCodec.encode(segment.report(), ReportFormat.MSGPACK_GZIP))
+    return Mono.fromCallable(() -> ReportCodec.encode(segment.report(), ReportFormat.MSGPACK_GZIP, props.gzipLevel()))
         .subscribeOn(cpu)
         .flatMap(encoded -> objects.put(key, encoded)
             // The recent set lets readers find the hot copy before the index row exists.

@@ -1,0 +1,63 @@
+package io.scopeline.bench;
+
+import io.scopeline.model.Report;
+import io.scopeline.model.ReportAccumulator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Merging one quantum of a tenant's fleet: {@code hosts} different hosts' reports (6 containers,
+ * 40 processes and endpoints each) into one, by folding {@link Report#merge} (the baseline) and
+ * with {@link ReportAccumulator} (what ingest segments and window reads use).
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar QuantumMergeBenchmark</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-XX:+UseParallelGC"})
+public class QuantumMergeBenchmark {
+  @Param({"10", "100", "1000"})
+  public int hosts;
+
+  private final List<Report> reports = new ArrayList<>();
+
+  @Setup
+  public void setUp() {
+    for (int i = 0; i < hosts; i++) {
+      reports.add(BenchmarkInputs.syntheticHost("host-" + i, 6, 40));
+    }
+  }
+
+  @Benchmark
+  public Report fold() {
+    Report merged = Report.EMPTY;
+    for (Report r : reports) {
+      merged = merged.merge(r);
+    }
+    return merged;
+  }
+
+  @Benchmark
+  public Report accumulate() {
+    ReportAccumulator merged = new ReportAccumulator();
+    for (Report r : reports) {
+      merged.add(r);
+    }
+    return merged.build();
+  }
+}
