@@ -57,7 +57,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * that must read the reports).
  *
  * <p>Arguments (all optional): {@code records=30000 tenants=5 probesPerTenant=20 partitions=2
- * distinctHosts=true profile=false} (profile: a wall-clock profile of the ingest threads), and any
+ * distinctHosts=true warmup=0.3 profile=false} (warmup: share of
+ * the records ingested before the steady rate is measured; profile: a wall-clock profile of the ingest threads), and any
  * {@code --scopeline.…=…} setting for the ingest service.
  */
 public final class IngestThroughput {
@@ -84,6 +85,9 @@ public final class IngestThroughput {
     int probesPerTenant = Integer.parseInt(opts.get("probesPerTenant"));
     int partitions = Integer.parseInt(opts.get("partitions"));
     boolean profile = Boolean.parseBoolean(opts.getOrDefault("profile", "false"));
+    // Share of the records ingested before the steady rate is measured: the service's code is
+    // compiled by the JIT during its first seconds, which on 2 cores takes most of the CPU.
+    double warmup = Double.parseDouble(opts.getOrDefault("warmup", "0.3"));
     String input = System.getProperty("scopeline.shared.dir") != null
         || java.nio.file.Files.isDirectory(java.nio.file.Path.of("../shared/fixtures/scope"))
         ? BenchmarkInputs.REAL_PROBE : BenchmarkInputs.SYNTHETIC;
@@ -166,6 +170,9 @@ public final class IngestThroughput {
       props.put("scopeline.storage.dynamodb.endpoint", dynamo.endpoint().toString());
       props.put("scopeline.storage.redis.uri", redis.uri());
       Map<Long, Long> cpuBefore = threadCpu();
+      long[] machineBefore = machineCpu();
+      long gcBefore = gcMillis();
+      long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
       long t0 = System.nanoTime();
       long maxHeap = 0;
       // As command-line arguments: they take precedence over the service's application.yml.
@@ -183,10 +190,14 @@ public final class IngestThroughput {
         long lastLog = 0;
         while (true) {
           long committed = committed(admin, "bench-ingest");
-          if (steadyStart == 0 && committed > 0) {
-            // Startup and the consumer group join are over: the steady state starts here.
+          if (steadyStart == 0 && committed > 0 && committed >= warmup * records) {
+            // Startup, the consumer group join and (with warmup > 0) JIT warm-up are over: the
+            // steady state starts here.
             steadyStart = System.nanoTime();
             steadyFrom = committed;
+            machineBefore = machineCpu();
+            gcBefore = gcMillis();
+            jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
           }
           maxHeap = Math.max(maxHeap, rt.totalMemory() - rt.freeMemory());
           if (committed >= records) {
@@ -204,6 +215,9 @@ public final class IngestThroughput {
         }
       }
       long tEnd = System.nanoTime();
+      long[] machineAfter = machineCpu();
+      long gcDuring = gcMillis() - gcBefore;
+      long jitDuring = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
       String wallTable = wall == null ? "" : wall.stop();
       String cpuTable = cpuByComponent(cpuBefore, (tEnd - t0) / 1e9);
       double ingestSeconds = (tEnd - t0) / 1e9;
@@ -237,6 +251,14 @@ public final class IngestThroughput {
           + " (JVM: %s, %d CPUs, max heap %.0f MiB)%n", heapBefore / 1048576.0, heapAfter / 1048576.0,
           maxHeap / 1048576.0, System.getProperty("java.version"), rt.availableProcessors(), rt.maxMemory() / 1048576.0);
       System.out.println();
+      if (machineBefore != null && machineAfter != null) {
+        long total = machineAfter[1] - machineBefore[1];
+        System.out.printf(Locale.ROOT, "Whole machine (every process: JVM threads, GC, JIT, redis-server) busy %.0f %% of"
+            + " both cores during the steady part%n", 100.0 * (machineAfter[0] - machineBefore[0]) / Math.max(1, total));
+      }
+      System.out.printf(Locale.ROOT, "GC %.1f s (collector time, %s), JIT compilation %.1f s during the steady part (%.1f s)%n",
+          gcDuring / 1000.0, ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList(),
+          jitDuring / 1000.0, (tEnd - steadyStart) / 1e9);
       System.out.println(cpuTable);
       System.out.println(latencies);
       System.out.println(wallTable);
@@ -262,6 +284,26 @@ public final class IngestThroughput {
         meters.counter("scopeline.ingest.segments.persisted").count(),
         meters.counter("scopeline.ingest.bytes.persisted").count() / 1e6));
     return sb.toString();
+  }
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime()))
+        .sum();
+  }
+
+  /** Busy and total jiffies of all CPUs from /proc/stat, or null where there is none. */
+  private static long[] machineCpu() {
+    try {
+      String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+      return new long[] {total - idle, total};
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static Map<Long, Long> threadCpu() {

@@ -42,10 +42,22 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 @Import(StorageClients.class)
 public class IngestConfiguration {
 
-  /** Decoding and encoding are CPU work: a bounded pool, one thread per core. */
+  /**
+   * Decoding and encoding are CPU work: a bounded pool, one thread per core, with one shared
+   * queue. (Reactor's parallel scheduler gives each thread its own queue and deals tasks round
+   * robin, so a decode dealt behind a long segment encode waits while the other threads idle — and
+   * with it, in offset order, the whole partition.)
+   */
   @Bean(destroyMethod = "dispose")
   Scheduler decodeScheduler(IngestProperties props) {
-    return Schedulers.newParallel("scopeline-decode", props.effectiveDecodeParallelism());
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        props.effectiveDecodeParallelism(), r -> {
+          Thread t = new Thread(r, "scopeline-decode-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    return Schedulers.fromExecutorService(pool, "scopeline-decode");
   }
 
   @Bean

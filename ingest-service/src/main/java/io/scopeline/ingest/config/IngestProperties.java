@@ -22,8 +22,8 @@ import org.springframework.util.unit.DataSize;
  * @param retryInitialBackoff first wait before retrying a throttled or failed S3/DynamoDB write
  * @param retryMaxBackoff longest wait between retries; writes retry until they succeed
  * @param gzipLevel deflate level of stored quanta (1 fastest … 9 smallest); encoding is ingest's
- *     largest CPU cost after decoding, and level 3 deflates in about a third of the time of zlib's
- *     default 6 for objects about 30 % larger (benchmarks/RESULTS.md)
+ *     largest CPU cost after decoding; at level 3 it is twice as fast as at zlib's default 6, for
+ *     objects about 20 % larger (benchmarks/RESULTS.md)
  */
 @ConfigurationProperties("scopeline.ingest")
 public record IngestProperties(

@@ -163,7 +163,9 @@ public final class IngestPipeline implements SmartLifecycle {
         .thenMany(r.receive()
             .groupBy(rec -> rec.receiverOffset().topicPartition())
             .flatMap(perPartition -> perPartition
-                .flatMapSequential(this::decode, parallelism, DECODE_PREFETCH)
+                // Twice the threads in flight per partition keeps every thread busy even when one
+                // partition alone has work and some reports take far longer than others.
+                .flatMapSequential(this::decode, 2 * parallelism, DECODE_PREFETCH)
                 .concatMap(d -> {
                   consumed.increment();
                   if (d instanceof Decoded.Accepted a) {
