@@ -18,9 +18,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Merging one quantum of a tenant's fleet: {@code hosts} different hosts' reports (6 containers,
- * 40 processes and endpoints each) into one, by folding {@link Report#merge} (the baseline) and
- * with {@link ReportAccumulator} (what ingest segments and window reads use).
+ * Merging many reports into one, by folding {@link Report#merge} (the baseline) and with
+ * {@link ReportAccumulator} (what ingest segments and window reads use). Shape {@code fleet}: one
+ * quantum of a tenant, {@code hosts} different hosts' reports (6 containers, 40 processes and
+ * endpoints each); shape {@code window}: a 15 s window, five quanta each holding all those hosts.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar QuantumMergeBenchmark</pre>
  */
@@ -34,12 +35,28 @@ public class QuantumMergeBenchmark {
   @Param({"10", "100", "1000"})
   public int hosts;
 
+  @Param({"fleet", "window"})
+  public String shape;
+
   private final List<Report> reports = new ArrayList<>();
 
   @Setup
   public void setUp() {
     for (int i = 0; i < hosts; i++) {
       reports.add(BenchmarkInputs.syntheticHost("host-" + i, 6, 40));
+    }
+    if (shape.equals("window")) {
+      // Five equal quanta that share no objects, as five decoded objects would be.
+      List<Report> quanta = new ArrayList<>();
+      for (int q = 0; q < 5; q++) {
+        Report quantum = Report.EMPTY;
+        for (int i = 0; i < hosts; i++) {
+          quantum = quantum.merge(BenchmarkInputs.syntheticHost("host-" + i, 6, 40));
+        }
+        quanta.add(quantum.withId("quantum-" + q));
+      }
+      reports.clear();
+      reports.addAll(quanta);
     }
   }
 

@@ -12,11 +12,18 @@ import java.util.Map;
  * records are gathered in hash maps, merged node by node with {@link Node#merge} in arrival order,
  * and sorted once by {@link #build}. Everything else (timestamps, window, sampling, plugins,
  * topology shapes, labels and templates) is small and still merged with {@link Report#merge}.
- * Not thread-safe.
+ *
+ * <p>Reports are still folded while each is at least a quarter the size of what is gathered:
+ * merging a few large, mostly overlapping reports (a window's quanta) is cheaper as sorted-array
+ * walks than through hash maps, which pay off once many small reports pile up. Not thread-safe.
  */
 public final class ReportAccumulator {
   private static final TopologyType[] TYPES = TopologyType.allArray();
+  /** Folding stops once what is gathered has more than this many times the incoming report's nodes. */
+  private static final int FOLD_RATIO = 4;
 
+  /** The fold so far; null once gathering switched to hash maps. */
+  private Report folded;
   private Report shell;
   @SuppressWarnings("unchecked")
   private final Map<String, Node>[] nodes = new Map[TYPES.length];
@@ -26,8 +33,7 @@ public final class ReportAccumulator {
 
   /** Starts from {@code base}, whose ID and shortcut flag the result keeps (as {@code base.merge(...)} would). */
   public ReportAccumulator(Report base) {
-    shell = withoutNodes(base);
-    gather(base);
+    folded = base;
   }
 
   public ReportAccumulator() {
@@ -39,6 +45,16 @@ public final class ReportAccumulator {
    * here throws {@link TopologyConflictException} and leaves the accumulator unchanged.
    */
   public void add(Report report) {
+    if (folded != null) {
+      if (folded.nodeCount() <= FOLD_RATIO * report.nodeCount()) {
+        folded = folded.merge(report); // immutable: a conflict throws before anything changes
+        added++;
+        return;
+      }
+      shell = withoutNodes(folded);
+      gather(folded);
+      folded = null;
+    }
     for (TopologyType type : TYPES) {
       KeyedMap<Node> incoming = report.topology(type).nodes();
       Map<String, Node> here = nodes[type.ordinal()];
@@ -90,6 +106,9 @@ public final class ReportAccumulator {
 
   /** The merged report; cheap to call again until the next {@link #add}. */
   public Report build() {
+    if (folded != null) {
+      return folded;
+    }
     if (built != null) {
       return built;
     }

@@ -37,6 +37,22 @@ class ReportAccumulatorProperties {
   }
 
   @Test
+  void manySmallReportsOfDifferentHostsGiveTheFoldsResult() {
+    // Past the first few, each report is small next to what is gathered: the hash-map path.
+    ReportAccumulator acc = new ReportAccumulator();
+    Report folded = Report.EMPTY;
+    for (int i = 0; i < 40; i++) {
+      Topology hosts = Topology.EMPTY.withNode(new Node("h" + i + ";<host>", "host", null, null, null, null, null,
+          null)).withNode(new Node("shared;<host>", "host", null, StringSet.of("n" + i), null, null, null, null));
+      Report r = Report.EMPTY.withTopology(TopologyType.HOST, hosts).toBuilder().windowNanos(i).build();
+      acc.add(r);
+      folded = folded.merge(r);
+    }
+    assertThat(acc.build()).isEqualTo(folded);
+    assertThat(acc.build().topology(TopologyType.HOST).nodes().get("shared;<host>").adjacency()).hasSize(40);
+  }
+
+  @Test
   void aConflictingReportIsRefusedAndChangesNothing() {
     Report host = Report.EMPTY.withTopology(TopologyType.HOST,
         Topology.EMPTY.withNode(new Node("a;<host>", "host", null, null, null, null, null, null)));
