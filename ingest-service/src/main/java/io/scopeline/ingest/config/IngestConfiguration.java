@@ -1,5 +1,9 @@
 package io.scopeline.ingest.config;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.ingest.bridge.ReportBridge;
 import io.scopeline.ingest.bridge.TenantResolver;
@@ -50,13 +54,12 @@ public class IngestConfiguration {
    */
   @Bean(destroyMethod = "dispose")
   Scheduler decodeScheduler(IngestProperties props) {
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-        props.effectiveDecodeParallelism(), r -> {
-          Thread t = new Thread(r, "scopeline-decode-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(props.effectiveDecodeParallelism(), r -> {
+      Thread t = new Thread(r, "scopeline-decode-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     return Schedulers.fromExecutorService(pool, "scopeline-decode");
   }
 
