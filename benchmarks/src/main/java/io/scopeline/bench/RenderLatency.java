@@ -7,8 +7,8 @@ import io.scopeline.model.Report;
 import io.scopeline.model.ReportUpgrade;
 import io.scopeline.model.Reports;
 import io.scopeline.model.TopologyType;
-import io.scopeline.query.api.TopologyViews;
-import io.scopeline.query.api.WindowReader;
+import io.scopeline.query.live.TopologyViews;
+import io.scopeline.query.read.WindowReader;
 import io.scopeline.render.TopologyDiff;
 import io.scopeline.render.Views;
 import io.scopeline.simulator.ProbeFleet;
@@ -89,12 +89,17 @@ public final class RenderLatency {
     for (int i = 0; i < watchers; i++) {
       previous.set(i, Map.of());
     }
+    Map<String, Map<String, Object>> before = Map.of();
     for (int t = 0; t < ticks; t++) {
       var window = new WindowReader.Window(w.tick(t), Duration.ZERO, "bench@" + t);
+      // As FrameStreams does: the tick's diff is computed and encoded once for the view...
+      var rendered = shared.of(window, false, false).summaries("containers", DEFAULTS).orElseThrow();
+      io.scopeline.render.JsonOut.bytes(io.scopeline.render.TopologyDiff.of(before, rendered, t == 0));
+      before = rendered;
       for (int i = 0; i < watchers; i++) {
+        // ...and each watcher only looks the shared rendering up.
         var summaries = shared.of(window, false, false).summaries("containers", DEFAULTS).orElseThrow();
         distinctRenders.put(summaries, Boolean.TRUE);
-        shared.diff(previous.get(i), summaries, t == 0);
         previous.set(i, summaries);
       }
     }

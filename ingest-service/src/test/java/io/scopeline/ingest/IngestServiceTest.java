@@ -311,8 +311,9 @@ class IngestServiceTest extends IngestTestBase {
       post(tenant.value(), TestReports.gzipMsgpack(shortcut), "application/msgpack").expectStatus().isOk();
       await().atMost(10, TimeUnit.SECONDS).until(() -> messages.stream().anyMatch(m -> m.contains("shortcut")));
       String message = messages.stream().filter(m -> m.contains("shortcut")).findFirst().orElseThrow();
-      String key = message.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
-      assertThat(key).startsWith("scopeline:{shortcut-tenant}:");
+      io.scopeline.keys.Announcement announced = io.scopeline.keys.Announcement.parse(message);
+      assertThat(announced.isShortcut()).isTrue();
+      String key = StorageKeys.hotCopyKey(tenant, announced.objectKey());
       byte[] hot = redis.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
           io.lettuce.core.codec.ByteArrayCodec.INSTANCE)).sync().get(key);
       io.scopeline.model.Report copy = io.scopeline.codec.ReportCodec.decode(hot,

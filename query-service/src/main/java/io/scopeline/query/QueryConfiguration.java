@@ -3,10 +3,12 @@ package io.scopeline.query;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.query.api.ApiRequests;
 import io.scopeline.query.api.ProbeStatusTable;
-import io.scopeline.query.api.ShortcutSignals;
 import io.scopeline.query.api.TopologyApi;
 import io.scopeline.query.api.TopologySocket;
-import io.scopeline.query.api.TopologyViews;
+import io.scopeline.query.live.Announcements;
+import io.scopeline.query.live.FrameStreams;
+import io.scopeline.query.live.LiveWindows;
+import io.scopeline.query.live.TopologyViews;
 import io.scopeline.query.peers.PeerClient;
 import io.scopeline.query.peers.PeerEndpoint;
 import io.scopeline.query.peers.PeerProperties;
@@ -18,7 +20,7 @@ import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.server.WebFilter;
 import io.scopeline.query.api.ScopeApi;
-import io.scopeline.query.api.WindowReader;
+import io.scopeline.query.read.WindowReader;
 import io.scopeline.query.read.QuantumIndex;
 import io.scopeline.query.read.TieredReports;
 import io.scopeline.service.ScopeAppInfo;
@@ -70,10 +72,16 @@ public class QueryConfiguration {
     return new TieredReports(props, storage, s3, redis, codecScheduler, meters, ring, new PeerClient(peerProps));
   }
 
+  @Bean(initMethod = "start", destroyMethod = "close")
+  LiveWindows liveWindows(QuantumIndex index, TieredReports reports, LazyRedis redis, LazyRedis notificationRedis,
+      Scheduler codecScheduler, QueryProperties props, MeterRegistry meters) {
+    return new LiveWindows(index, new RecentHotCopies(redis, meters), reports, new Announcements(notificationRedis),
+        codecScheduler, props, meters);
+  }
+
   @Bean
-  WindowReader windowReader(QuantumIndex index, TieredReports reports, LazyRedis redis, QueryProperties props,
-      MeterRegistry meters) {
-    return new WindowReader(index, reports, new RecentHotCopies(redis, meters), props, meters);
+  WindowReader windowReader(QuantumIndex index, TieredReports reports, LiveWindows live, QueryProperties props) {
+    return new WindowReader(index, reports, live, props);
   }
 
   @Bean
@@ -116,10 +124,14 @@ public class QueryConfiguration {
   }
 
   @Bean
-  TopologySocket topologySocket(ApiRequests requests, WindowReader windows, TopologyViews views,
-      LazyRedis notificationRedis, Scheduler codecScheduler, QueryProperties props) {
-    return new TopologySocket(requests, windows, views, new ShortcutSignals(notificationRedis), codecScheduler,
-        props.wsPingInterval());
+  FrameStreams frameStreams(LiveWindows live, TopologyViews views, MeterRegistry meters) {
+    return new FrameStreams(live, views, meters);
+  }
+
+  @Bean
+  TopologySocket topologySocket(ApiRequests requests, WindowReader windows, TopologyViews views, FrameStreams streams,
+      Scheduler codecScheduler, QueryProperties props, MeterRegistry meters) {
+    return new TopologySocket(requests, windows, views, streams, codecScheduler, props, meters);
   }
 
   /** Ahead of the router, so {@code /api/topology/x/ws} is the socket, not a node called "ws". */

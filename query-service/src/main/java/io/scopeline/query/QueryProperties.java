@@ -12,11 +12,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cacheTtl how long a decoded quantum stays cached; quanta never change once indexed
  * @param fetchConcurrency quanta fetched at once for one window
  * @param defaultTenant tenant of requests without {@code X-Scope-OrgID}; empty rejects them (401)
- * @param maxStaleness when the index or S3 fails, the tenant's last good live window is served
- *     (marked stale) while it is younger than this; older, the answer is 503 with the reason
+ * @param maxStaleness when the index or S3 fails, the tenant's live window is served (marked
+ *     stale) while its last good reconcile is younger than this; older, the answer is 503
  * @param wsPingInterval how often a topology WebSocket is pinged (Scope: every ~33 s)
- * @param windowCacheMaxNodes merged windows, and renderings of them, kept for reuse (each cache
- *     bounded by this many report nodes)
+ * @param windowCacheMaxNodes merged past windows, and renderings of them, kept for reuse (each
+ *     cache bounded by this many report nodes)
+ * @param reconcileInterval how often a live window is checked against the index for quanta whose
+ *     announcement was missed (every quantum while announcements are not arriving)
+ * @param liveIdleTimeout a tenant's live window is forgotten after this long without readers
+ * @param wsMinTick the shortest {@code t=} a topology WebSocket accepts (shorter: 400)
+ * @param wsMaxPerTenant open topology WebSockets per tenant on this replica; more are closed
+ *     with the reason (1013, try again later)
+ * @param wsMaxPerReplica open topology WebSockets on this replica in all
  */
 @ConfigurationProperties("scopeline.query")
 public record QueryProperties(
@@ -27,4 +34,9 @@ public record QueryProperties(
     @DefaultValue("") String defaultTenant,
     @DefaultValue("60s") Duration maxStaleness,
     @DefaultValue("33333ms") Duration wsPingInterval,
-    @DefaultValue("300000") long windowCacheMaxNodes) {}
+    @DefaultValue("300000") long windowCacheMaxNodes,
+    @DefaultValue("15s") Duration reconcileInterval,
+    @DefaultValue("60s") Duration liveIdleTimeout,
+    @DefaultValue("100ms") Duration wsMinTick,
+    @DefaultValue("5000") int wsMaxPerTenant,
+    @DefaultValue("20000") int wsMaxPerReplica) {}

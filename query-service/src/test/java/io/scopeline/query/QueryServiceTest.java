@@ -127,9 +127,16 @@ class QueryServiceTest extends QueryTestBase {
     var dynamoServer = SharedInfrastructure.get().dynamo();
     dynamoServer.stop();
     try {
-      byte[] body = http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).exchange()
-          .expectStatus().isOk().expectHeader().exists(io.scopeline.query.api.ScopeApi.STALE_HEADER)
-          .expectBody(byte[].class).returnResult().getResponseBody();
+      // The live window is not read from the index per request: it turns stale when it is next
+      // reconciled (every reconcile-interval, 3 s here).
+      byte[][] holder = new byte[1][];
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(8)).until(() -> {
+        var r = http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+            .expectStatus().isOk().expectBody(byte[].class).returnResult();
+        holder[0] = r.getResponseBody();
+        return r.getResponseHeaders().getFirst(io.scopeline.query.api.ScopeApi.STALE_HEADER) != null;
+      });
+      byte[] body = holder[0];
       assertThat(ReportCodec.decode(body, ReportFormat.JSON, ReportLimits.DEFAULT).topology(TopologyType.HOST).nodes()
           .get("kept;<host>")).isNotNull();
       assertThat(meters.counter("scopeline.query.window.stale").count()).isPositive();
@@ -143,7 +150,8 @@ class QueryServiceTest extends QueryTestBase {
     }
     // Recovered: fresh data is read again (the first quantum has left the 15 s window by now).
     store(tenant, now() - 1_000_000_000L, 0, host("after", now()));
-    assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("after;<host>")).isNotNull();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("after;<host>")).isNotNull());
   }
 
   @Test

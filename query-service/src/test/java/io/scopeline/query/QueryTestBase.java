@@ -11,6 +11,7 @@ import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.ReportLimits;
 import io.scopeline.codec.WireHeaders;
+import io.scopeline.keys.Announcement;
 import io.scopeline.keys.Quanta;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
@@ -43,7 +44,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 @ExtendWith(SharedInfrastructure.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"scopeline.query.max-staleness=8s", "scopeline.storage.request-timeout=1s",
-        "scopeline.query.ws-ping-interval=1s"})
+        "scopeline.query.ws-ping-interval=1s", "scopeline.query.reconcile-interval=3s",
+        "scopeline.query.ws-max-per-tenant=12"})
 abstract class QueryTestBase {
   static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
 
@@ -77,17 +79,37 @@ abstract class QueryTestBase {
         .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(n)).build();
   }
 
-  /** Stores a quantum the way the ingest service does: S3 object, then the index row. */
+  /** Stores a quantum the way the ingest service does: S3 object, announcement, then the index row. */
   String store(TenantId tenant, long atNanos, int partition, Report report) {
+    return store(tenant, atNanos, partition, report, true);
+  }
+
+  /** As {@link #store}, but the announcement is lost (Redis pub/sub is best effort). */
+  String storeUnannounced(TenantId tenant, long atNanos, int partition, Report report) {
+    return store(tenant, atNanos, partition, report, false);
+  }
+
+  private String store(TenantId tenant, long atNanos, int partition, Report report, boolean announce) {
     long q = QUANTA.startOf(atNanos);
     String key = StorageKeys.objectKey(tenant, q, partition, atNanos % 1000);
     s3.putObject(b -> b.bucket(storage.s3().bucket()).key(key),
         AsyncRequestBody.fromBytes(ReportCodec.encode(report, ReportFormat.MSGPACK_GZIP))).join();
+    if (announce) {
+      publish(tenant, Announcement.segment(key, q));
+    }
     dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(Map.of(
         "hour", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)),
         "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, partition, atNanos % 1000)),
         "report", AttributeValue.fromS(key)))).join();
     return key;
+  }
+
+  static void publish(TenantId tenant, Announcement a) {
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri()); var c = redis.connect()) {
+      c.sync().publish(StorageKeys.notificationChannel(tenant), a.toJson());
+    } catch (RuntimeException e) {
+      // Like the ingest side: an announcement is best effort (Redis may be down in a test).
+    }
   }
 
   static long now() {

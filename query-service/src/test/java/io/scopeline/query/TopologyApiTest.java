@@ -102,56 +102,12 @@ class TopologyApiTest extends QueryTestBase {
 
   // ---- WebSocket ----------------------------------------------------------------------------
 
-  /** A real WebSocket client collecting text frames and pings. */
-  private final class Watcher implements AutoCloseable {
-    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    final BlockingQueue<String> pings = new LinkedBlockingQueue<>();
-    final Disposable connection;
-
-    Watcher(String tenant, String path) {
-      var client = new ReactorNettyWebSocketClient(HttpClient.create(),
-          () -> WebsocketClientSpec.builder().handlePing(true));
-      HttpHeaders headers = new HttpHeaders();
-      headers.add(WireHeaders.ORG_ID, tenant);
-      connection = client.execute(URI.create("ws://127.0.0.1:" + port + path), headers,
-          session -> session.receive().doOnNext(m -> {
-            if (m.getType() == WebSocketMessage.Type.PING) {
-              pings.add("ping");
-            } else if (m.getType() == WebSocketMessage.Type.TEXT) {
-              frames.add(m.getPayloadAsText());
-            }
-          }).then()).subscribe();
-    }
-
-    String next(Duration within) throws InterruptedException {
-      String f = frames.poll(within.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(f).as("a frame within %s", within).isNotNull();
-      return f;
-    }
-
-    String nextMatching(Predicate<String> p, Duration within) throws InterruptedException {
-      long deadline = System.nanoTime() + within.toNanos();
-      while (System.nanoTime() < deadline) {
-        String f = frames.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-        if (f != null && p.test(f)) {
-          return f;
-        }
-      }
-      throw new AssertionError("no matching frame within " + within);
-    }
-
-    @Override
-    public void close() {
-      connection.dispose();
-    }
-  }
-
   @Test
   void theFirstFrameResetsWithEveryNodeThenDiffsFollowNewReports() throws Exception {
     TenantId tenant = TenantId.of("ws-tenant");
     long now = now();
     store(tenant, now - 1_000_000_000L, 0, host("first", now));
-    try (Watcher w = new Watcher(tenant.value(), "/api/topology/hosts/ws?t=1s")) {
+    try (Watcher w = new Watcher(port, tenant.value(), "/api/topology/hosts/ws?t=1s")) {
       String reset = w.next(Duration.ofSeconds(10));
       assertThat(reset).contains("\"reset\":true").contains("first;<host>");
       String idle = w.next(Duration.ofSeconds(10));
@@ -166,7 +122,7 @@ class TopologyApiTest extends QueryTestBase {
   @Test
   void aShortcutReportIsPushedWithoutWaitingForTheTick() throws Exception {
     TenantId tenant = TenantId.of("shortcut-tenant");
-    try (Watcher w = new Watcher(tenant.value(), "/api/topology/hosts/ws?t=120s");
+    try (Watcher w = new Watcher(port, tenant.value(), "/api/topology/hosts/ws?t=120s");
         RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
         var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
       assertThat(w.next(Duration.ofSeconds(10))).contains("\"reset\":true");
@@ -187,7 +143,7 @@ class TopologyApiTest extends QueryTestBase {
   @Test
   void aSocketOfAnotherTenantSeesNothing() throws Exception {
     store(TenantId.of("ws-a"), now() - 1_000_000_000L, 0, host("private", now()));
-    try (Watcher w = new Watcher("ws-b", "/api/topology/hosts/ws?t=1s")) {
+    try (Watcher w = new Watcher(port, "ws-b", "/api/topology/hosts/ws?t=1s")) {
       assertThat(w.next(Duration.ofSeconds(10))).isEqualTo("{\"add\":null,\"update\":null,\"remove\":null,\"reset\":true}");
     }
   }
@@ -199,7 +155,7 @@ class TopologyApiTest extends QueryTestBase {
     store(tenant, then - 2_000_000_000L, 0, host("an-hour-ago", then));
     store(tenant, now() - 1_000_000_000L, 0, host("current", now()));
     String at = java.time.Instant.ofEpochSecond(0, then).toString();
-    try (Watcher w = new Watcher(tenant.value(), "/api/topology/hosts/ws?t=1s&timestamp=" + at)) {
+    try (Watcher w = new Watcher(port, tenant.value(), "/api/topology/hosts/ws?t=1s&timestamp=" + at)) {
       String reset = w.next(Duration.ofSeconds(10));
       assertThat(reset).contains("an-hour-ago;<host>").doesNotContain("current;<host>");
     }

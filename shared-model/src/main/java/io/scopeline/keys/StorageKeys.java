@@ -110,6 +110,21 @@ public final class StorageKeys {
     return objectKey.contains("/shortcut-");
   }
 
+  /** Arrival time (epoch nanos) of a shortcut report's object key, or -1 for other keys. */
+  public static long shortcutTimeOfObjectKey(String objectKey) {
+    int mark = objectKey.indexOf("/shortcut-");
+    if (mark < 0) {
+      return -1;
+    }
+    int at = mark + "/shortcut-".length();
+    int dash = objectKey.indexOf('-', at);
+    try {
+      return Long.parseLong(objectKey.substring(at, dash < 0 ? objectKey.length() : dash));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** Quantum start (epoch nanos) of a segment object key, or -1 for other keys. */
   public static long quantumStartOfObjectKey(String objectKey) {
     int slash = objectKey.indexOf('/');
@@ -124,9 +139,24 @@ public final class StorageKeys {
     }
   }
 
-  /** Redis pub/sub channel on which a tenant's shortcut reports and probe events are announced. */
+  /** Redis pub/sub channel on which a tenant's segments, shortcut reports and probe events are announced. */
   public static String notificationChannel(TenantId tenant) {
     return "scopeline:{" + tenant.value() + "}:notify";
+  }
+
+  /** Redis PSUBSCRIBE pattern matching every tenant's notification channel (one subscription per reader). */
+  public static final String NOTIFICATION_PATTERN = "scopeline:{*}:notify";
+
+  /** The tenant of a notification channel, or null when the channel is not one or names no valid tenant. */
+  public static TenantId tenantOfNotificationChannel(String channel) {
+    String prefix = "scopeline:{";
+    String suffix = "}:notify";
+    if (channel == null || !channel.startsWith(prefix) || !channel.endsWith(suffix)
+        || channel.length() <= prefix.length() + suffix.length()) {
+      return null;
+    }
+    String value = channel.substring(prefix.length(), channel.length() - suffix.length());
+    return TenantId.problem(value) == null ? TenantId.of(value) : null;
   }
 
   /** Redis hash holding a tenant's probe liveness table (field = probe id). */

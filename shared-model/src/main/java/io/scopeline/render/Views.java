@@ -14,6 +14,8 @@ public final class Views {
   private final RenderContext ctx;
   private final java.util.concurrent.ConcurrentHashMap<String, Optional<Map<String, Map<String, Object>>>> summaries =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Optional<byte[]>> topologyBodies =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Views(Report report) {
     this.ctx = new RenderContext(report);
@@ -37,6 +39,14 @@ public final class Views {
     });
   }
 
+  /**
+   * {@link #topology} encoded as JSON, once per (topology, options): every request for the same
+   * view of this report is answered with the same bytes. Callers must not modify the array.
+   */
+  public Optional<byte[]> topologyJson(String name, Map<String, List<String>> query) {
+    return topologyBodies.computeIfAbsent(renderKey(name, query), k -> topology(name, query).map(JsonOut::bytes));
+  }
+
   /** The summaries of a topology, keyed by node id (what WebSocket diffs are computed from). */
   public Optional<Map<String, Map<String, Object>>> summaries(String name, Map<String, List<String>> query) {
     return summaries.computeIfAbsent(renderKey(name, query), k -> ApiTopologies.select(ctx.report(), name, query)
@@ -47,7 +57,7 @@ public final class Views {
    * What a rendering depends on: the topology, whether there is any query at all (Scope applies
    * option defaults only then) and the option parameters; not the tick or the time.
    */
-  static String renderKey(String name, Map<String, List<String>> query) {
+  public static String renderKey(String name, Map<String, List<String>> query) {
     if (query.isEmpty()) {
       return name + "|";
     }

@@ -80,4 +80,38 @@ class StorageKeysTest {
   void missingTenantSaysWhichHeader() {
     assertThatThrownBy(() -> TenantId.of(null)).hasMessageContaining("X-Scope-OrgID");
   }
+
+  @Test
+  void notificationChannelsNameTheirTenantAndMatchThePattern() {
+    TenantId t = TenantId.of("org-1");
+    String channel = StorageKeys.notificationChannel(t);
+    assertThat(StorageKeys.tenantOfNotificationChannel(channel)).isEqualTo(t);
+    assertThat(StorageKeys.NOTIFICATION_PATTERN.replace("*", "org-1")).isEqualTo(channel);
+    assertThat(StorageKeys.tenantOfNotificationChannel("scopeline:{}:notify")).isNull();
+    assertThat(StorageKeys.tenantOfNotificationChannel("scopeline:{a b}:notify")).isNull();
+    assertThat(StorageKeys.tenantOfNotificationChannel("other")).isNull();
+  }
+
+  @Test
+  void announcementsRoundTripAndOtherMessagesAreNotAnnouncements() {
+    Announcement segment = Announcement.segment("abc/123-0-7-9", 123L);
+    assertThat(Announcement.parse(segment.toJson())).isEqualTo(segment);
+    Announcement shortcut = Announcement.shortcut("abc/shortcut-5-0-1", 5L, "probe \"1\"");
+    assertThat(Announcement.parse(shortcut.toJson())).isEqualTo(shortcut);
+    assertThat(Announcement.parse("{\"type\":\"probe-status\",\"tenant\":\"t\",\"probe\":\"p\"}")).isNull();
+    assertThat(Announcement.parse("{\"type\":\"segment\",\"key\":\"k\"}")).as("no time").isNull();
+    assertThat(Announcement.parse("not json")).isNull();
+    assertThat(Announcement.parse("{\"type\":\"segment\",\"key\":\"k\",\"at\":1,\"extra\":{\"x\":[1]}}"))
+        .isEqualTo(Announcement.segment("k", 1));
+  }
+
+  @Test
+  void shortcutKeysCarryTheirArrivalTime() {
+    TenantId t = TenantId.of("org-1");
+    String key = StorageKeys.shortcutObjectKey(t, Q + 5, "3-17");
+    assertThat(StorageKeys.isShortcutKey(key)).isTrue();
+    assertThat(StorageKeys.shortcutTimeOfObjectKey(key)).isEqualTo(Q + 5);
+    assertThat(StorageKeys.quantumStartOfObjectKey(key)).isEqualTo(-1);
+    assertThat(StorageKeys.shortcutTimeOfObjectKey(StorageKeys.objectKey(t, Q, 0, 1))).isEqualTo(-1);
+  }
 }

@@ -9,6 +9,7 @@ import io.scopeline.ingest.config.IngestProperties;
 import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.ingest.store.ObjectStore;
 import io.scopeline.ingest.store.ReportIndex;
+import io.scopeline.keys.Announcement;
 import io.scopeline.keys.StorageKeys;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import reactor.util.retry.Retry;
 
 /**
  * Persists a closed segment in the order that keeps it safe: S3 object first, then the Redis hot
- * copy (best effort), then the DynamoDB index row — fetchable before it is discoverable. The
+ * copy and its announcement (best effort), then the DynamoDB index row — fetchable before it is
+ * discoverable. The
  * returned Mono completes only when the object and the index row are durable.
  */
 public final class SegmentWriter {
@@ -60,6 +62,10 @@ public final class SegmentWriter {
             .then(Mono.when(hot.put(StorageKeys.hotCopyKey(segment.tenant(), key), encoded, props.hotCopyTtl()),
                 hot.remember(StorageKeys.recentKey(segment.tenant()), segment.quantumStart() / 1_000_000L, key,
                     props.hotCopyTtl())))
+            // Readers with a live window of the tenant fold the hot copy in at once (best effort:
+            // a reader that misses it finds the segment in the index when it reconciles).
+            .then(hot.publish(StorageKeys.notificationChannel(segment.tenant()),
+                Announcement.segment(key, segment.quantumStart()).toJson()))
             .then(index.put(StorageKeys.indexHashKey(segment.tenant(), segment.quantumStart()),
                 StorageKeys.indexRangeKey(segment.quantumStart(), segment.partition(), segment.firstOffset()), key))
             .doOnSuccess(v -> bytes.increment(encoded.length)))

@@ -5,6 +5,7 @@ import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.ingest.config.IngestProperties;
 import io.scopeline.ingest.store.HotCopies;
+import io.scopeline.keys.Announcement;
 import io.scopeline.keys.StorageKeys;
 import reactor.core.publisher.Mono;
 
@@ -34,21 +35,7 @@ public final class ShortcutNotifier {
         .then(hot.remember(StorageKeys.recentKey(d.tenant()), d.timestampNanos() / 1_000_000L, objectKey,
             props.hotCopyTtl()))
         .then(hot.publish(StorageKeys.notificationChannel(d.tenant()),
-            "{\"type\":\"shortcut\",\"key\":\"" + key + "\",\"probe\":\"" + jsonEscape(d.probeId()) + "\"}"))
+            Announcement.shortcut(objectKey, d.timestampNanos(), d.probeId()).toJson()))
         .doOnSuccess(v -> meters.counter("scopeline.ingest.shortcuts").increment());
-  }
-
-  private static String jsonEscape(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }

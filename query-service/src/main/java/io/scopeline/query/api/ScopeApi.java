@@ -1,5 +1,7 @@
 package io.scopeline.query.api;
 
+import io.scopeline.query.read.WindowReader;
+
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.keys.TenantId;

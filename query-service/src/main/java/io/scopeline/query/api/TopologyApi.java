@@ -4,6 +4,8 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.JsonOut;
 import io.scopeline.render.Views;
+import io.scopeline.query.live.TopologyViews;
+import io.scopeline.query.read.WindowReader;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,7 +34,7 @@ public final class TopologyApi {
   }
 
   public Mono<ServerResponse> topologies(ServerRequest request) {
-    return answer(request, v -> v.topologies(query(request)));
+    return answer(request, v -> JsonOut.bytes(v.topologies(query(request))));
   }
 
   public Mono<ServerResponse> topology(ServerRequest request) {
@@ -40,7 +42,8 @@ public final class TopologyApi {
     if (!ApiTopologies.exists(name)) {
       return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
     }
-    return answer(request, v -> v.topology(name, query(request)).orElse(null));
+    // Encoded once per (window version, view, options): concurrent requests share the bytes.
+    return answer(request, v -> v.topologyJson(name, query(request)).orElse(null));
   }
 
   public Mono<ServerResponse> node(ServerRequest request) {
@@ -51,15 +54,15 @@ public final class TopologyApi {
     // Like Scope: the id is taken from the raw path and query-unescaped (%2F works, + is a space).
     String raw = request.uri().getRawPath();
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
-    return answer(request, v -> v.node(name, id, query(request)).orElseThrow(
-        () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)));
+    return answer(request, v -> JsonOut.bytes(v.node(name, id, query(request)).orElseThrow(
+        () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id))));
   }
 
   static Map<String, List<String>> query(ServerRequest request) {
     return Views.parseQuery(request.uri().getRawQuery());
   }
 
-  private Mono<ServerResponse> answer(ServerRequest request, Function<Views, Object> body) {
+  private Mono<ServerResponse> answer(ServerRequest request, Function<Views, byte[]> body) {
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
@@ -68,7 +71,10 @@ public final class TopologyApi {
       return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
           .publishOn(cpu)
           .flatMap(w -> {
-            byte[] json = JsonOut.bytes(body.apply(views.of(w, hideArgs, hideEnv)));
+            byte[] json = body.apply(views.of(w, hideArgs, hideEnv));
+            if (json == null) {
+              json = JsonOut.bytes(null);
+            }
             var ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-cache");
             if (w.stale()) {
               ok = ok.header(ScopeApi.STALE_HEADER, Long.toString(w.staleFor().toSeconds()));

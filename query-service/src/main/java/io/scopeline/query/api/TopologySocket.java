@@ -1,17 +1,29 @@
 package io.scopeline.query.api;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.keys.TenantId;
+import io.scopeline.query.QueryProperties;
+import io.scopeline.query.live.FrameStreams;
+import io.scopeline.query.live.TopologyViews;
+import io.scopeline.query.read.WindowReader;
 import io.scopeline.render.ApiTopologies;
+import io.scopeline.render.JsonOut;
+import io.scopeline.render.TopologyDiff;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -25,31 +37,45 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code /api/topology/{name}/ws}: the first frame adds every node ({@code reset: true}); then a
- * diff on every tick ({@code t=}, default 1 s) and at once when the tenant's ingest side announces
- * a shortcut report; a ping every ~33 s. {@code timestamp=} starts a time-travelling view that
- * advances with the wall clock. Renders are shared (see {@link TopologyViews}); each connection
- * keeps only its previous summaries to diff against.
+ * diff on every tick ({@code t=}, default 1 s) and at once when a shortcut report of the tenant
+ * arrives; a ping every ~33 s. Live watchers of one view share one frame stream
+ * ({@link FrameStreams}); a watcher holds only the number of the last frame it wrote, and one that
+ * cannot keep up skips to the latest state (a fresh reset) instead of being buffered.
+ * {@code timestamp=} starts a time-travelling view that advances with the wall clock; it is
+ * rendered for its connection alone.
  */
 public final class TopologySocket implements WebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(TopologySocket.class);
   static final Pattern PATH = Pattern.compile("^/api/topology/([^/]+)/ws$");
   private static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
+  /** Close code for "try again later" (RFC 6455 registry). */
+  private static final int TRY_AGAIN_LATER = 1013;
+  private static final Object PING = new Object();
 
   private final ApiRequests requests;
   private final WindowReader windows;
   private final TopologyViews views;
-  private final ShortcutSignals shortcuts;
+  private final FrameStreams streams;
   private final Scheduler cpu;
-  private final Duration pingInterval;
+  private final QueryProperties props;
+  private final AtomicInteger open = new AtomicInteger();
+  private final ConcurrentHashMap<TenantId, Integer> openByTenant = new ConcurrentHashMap<>();
+  private final Counter skipped;
+  private final Counter refused;
 
-  public TopologySocket(ApiRequests requests, WindowReader windows, TopologyViews views, ShortcutSignals shortcuts,
-      Scheduler cpu, Duration pingInterval) {
-    this.pingInterval = pingInterval;
+  public TopologySocket(ApiRequests requests, WindowReader windows, TopologyViews views, FrameStreams streams,
+      Scheduler cpu, QueryProperties props, MeterRegistry meters) {
     this.requests = requests;
     this.windows = windows;
     this.views = views;
-    this.shortcuts = shortcuts;
+    this.streams = streams;
     this.cpu = cpu;
+    this.props = props;
+    this.skipped = Counter.builder("scopeline.query.ws.frames.skipped")
+        .description("frames a slow watcher skipped (it got the next state as a reset)").register(meters);
+    this.refused = Counter.builder("scopeline.query.ws.refused")
+        .description("sockets closed at once because a per-tenant or per-replica limit was reached").register(meters);
+    meters.gauge("scopeline.query.ws.open", open);
   }
 
   private record Watch(TenantId tenant, String topology, Map<String, List<String>> query, Duration tick,
@@ -63,15 +89,18 @@ public final class TopologySocket implements WebSocketHandler {
     }
     Map<String, List<String>> query = io.scopeline.render.Views.parseQuery(uri.getRawQuery());
     Duration tick = DEFAULT_TICK;
-    List<String> t = query.get("t");
+    String t = first(query, "t");
     if (t != null && !t.isEmpty()) {
-      tick = GoDuration.parse(t.get(0));
+      tick = GoDuration.parse(t);
       if (tick == null || tick.isNegative() || tick.isZero()) {
-        throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST, "t must be a Go duration such as 5s, got " + t.get(0));
+        throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST, "t must be a Go duration such as 5s, got " + t);
+      }
+      if (tick.compareTo(props.wsMinTick()) < 0) {
+        throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST,
+            "t must be at least " + props.wsMinTick().toMillis() + "ms, got " + t);
       }
     }
-    List<String> ts = query.get("timestamp");
-    Long start = ApiRequests.timestamp(ts == null || ts.isEmpty() ? null : ts.get(0));
+    Long start = ApiRequests.timestamp(first(query, "timestamp"));
     return new Watch(requests.tenant(headers), m.group(1), query, tick, start,
         "true".equals(first(query, "hideCommandLineArguments")), "true".equals(first(query, "hideEnvironmentVariables")));
   }
@@ -93,9 +122,8 @@ public final class TopologySocket implements WebSocketHandler {
       } catch (ApiRequests.Rejected e) {
         var response = exchange.getResponse();
         response.setStatusCode(e.status());
-        response.getHeaders().setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
-        byte[] body = io.scopeline.service.ScopeAppInfo.jsonString(e.getMessage())
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        byte[] body = io.scopeline.service.ScopeAppInfo.jsonString(e.getMessage()).getBytes(StandardCharsets.UTF_8);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
       }
       return chain.filter(exchange);
@@ -110,13 +138,72 @@ public final class TopologySocket implements WebSocketHandler {
     } catch (ApiRequests.Rejected e) {
       return session.close(CloseStatus.POLICY_VIOLATION.withReason(e.getMessage()));
     }
+    String limit = admit(w.tenant());
+    if (limit != null) {
+      refused.increment();
+      log.info("Refused a topology socket of {}: {}", w.tenant(), limit);
+      return session.close(new CloseStatus(TRY_AGAIN_LATER, limit));
+    }
+    Flux<Object> frames = w.travelStart() == null
+        ? streams.frames(w.tenant(), w.topology(), w.query(), w.hideArgs(), w.hideEnv(), w.tick()).cast(Object.class)
+        : travelling(w).cast(Object.class);
+    Flux<Object> pings = Flux.interval(props.wsPingInterval(), props.wsPingInterval()).map(i -> PING);
+    long[] lastSeq = {-1};
+    // Prefetch 1 everywhere: a watcher holds at most a couple of frames; the latest wins.
+    Flux<Void> sent = Flux.merge(1, frames.onBackpressureLatest(), pings.onBackpressureDrop())
+        .concatMap(o -> session.send(Mono.just(message(session, o, lastSeq))), 1);
+    Mono<Void> clientGone = session.receive().then();
+    return sent.takeUntilOther(clientGone).then()
+        .doFinally(s -> release(w.tenant()));
+  }
+
+  private WebSocketMessage message(WebSocketSession session, Object o, long[] lastSeq) {
+    if (o == PING) {
+      return session.pingMessage(f -> f.wrap(new byte[0]));
+    }
+    byte[] bytes;
+    if (o instanceof FrameStreams.Frame f) {
+      if (lastSeq[0] >= 0 && f.seq() != lastSeq[0] + 1) {
+        skipped.increment(f.seq() - lastSeq[0] - 1);
+      }
+      bytes = f.messageAfter(lastSeq[0]);
+      lastSeq[0] = f.seq();
+    } else {
+      bytes = (byte[]) o;
+    }
+    // Shared bytes, wrapped without a copy: every watcher in step writes the same array.
+    return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(bytes));
+  }
+
+  /** Null when the socket may open; else why not. */
+  private String admit(TenantId tenant) {
+    if (open.incrementAndGet() > props.wsMaxPerReplica()) {
+      open.decrementAndGet();
+      return "too many topology sockets on this replica (limit " + props.wsMaxPerReplica() + "); try again later";
+    }
+    int n = openByTenant.merge(tenant, 1, Integer::sum);
+    if (n > props.wsMaxPerTenant()) {
+      release(tenant);
+      return "too many topology sockets for tenant " + tenant.value() + " (limit " + props.wsMaxPerTenant()
+          + "); try again later";
+    }
+    return null;
+  }
+
+  private void release(TenantId tenant) {
+    open.decrementAndGet();
+    openByTenant.computeIfPresent(tenant, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** A time-travelling view: its own window each tick, diffed against its own previous frame. */
+  private Flux<byte[]> travelling(Watch w) {
     long connectedAt = ApiRequests.nowNanos();
-    Flux<Object> triggers = Flux.<Object>merge(Flux.interval(Duration.ZERO, w.tick()), shortcuts.of(w.tenant()))
-        .onBackpressureLatest();
-    Object[] previous = {Map.of()};
-    boolean[] first = {true};
-    Flux<WebSocketMessage> frames = triggers
-        .concatMap(x -> render(w, connectedAt)
+    Object[] previous = {null};
+    return Flux.interval(Duration.ZERO, w.tick()).onBackpressureDrop()
+        .concatMap(x -> windows.past(w.tenant(), w.travelStart() + (ApiRequests.nowNanos() - connectedAt))
+            .publishOn(cpu)
+            .map(window -> views.of(window, w.hideArgs(), w.hideEnv()).summaries(w.topology(), w.query())
+                .orElseThrow())
             .onErrorResume(e -> {
               log.debug("Skipping a tick of {}/{}: {}", w.tenant(), w.topology(), e.toString());
               return Mono.empty();
@@ -124,22 +211,9 @@ public final class TopologySocket implements WebSocketHandler {
         .map(summaries -> {
           @SuppressWarnings("unchecked")
           Map<String, Map<String, Object>> before = (Map<String, Map<String, Object>>) previous[0];
-          String diff = views.diff(before, summaries, first[0]);
           previous[0] = summaries;
-          first[0] = false;
-          return session.textMessage(diff);
+          return JsonOut.bytes(before == null ? TopologyDiff.of(Map.of(), summaries, true)
+              : TopologyDiff.of(before, summaries, false));
         });
-    Flux<WebSocketMessage> pings = Flux.interval(pingInterval, pingInterval)
-        .map(i -> session.pingMessage(f -> f.wrap(new byte[0])));
-    Mono<Void> clientGone = session.receive().then();
-    return session.send(Flux.merge(frames, pings).takeUntilOther(clientGone));
-  }
-
-  private Mono<Map<String, Map<String, Object>>> render(Watch w, long connectedAt) {
-    boolean live = w.travelStart() == null;
-    long at = live ? ApiRequests.nowNanos() : w.travelStart() + (ApiRequests.nowNanos() - connectedAt);
-    return windows.window(w.tenant(), at, live)
-        .publishOn(cpu)
-        .map(window -> views.of(window, w.hideArgs(), w.hideEnv()).summaries(w.topology(), w.query()).orElseThrow());
   }
 }

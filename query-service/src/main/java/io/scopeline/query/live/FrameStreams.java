@@ -1,0 +1,126 @@
+package io.scopeline.query.live;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.keys.TenantId;
+import io.scopeline.render.JsonOut;
+import io.scopeline.render.TopologyDiff;
+import io.scopeline.render.Views;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One stream of WebSocket frames per live view — (tenant, topology, options, censoring, tick) —
+ * shared by every watcher of that view: each tick the view is rendered once (from the tenant's
+ * live window), diffed against the previous tick once and encoded once. A watcher in step writes
+ * the shared diff; a watcher that missed frames (new, or too slow to keep up) writes the shared
+ * reset of the latest frame instead, which restores the exact state.
+ */
+public final class FrameStreams {
+  private static final Logger log = LoggerFactory.getLogger(FrameStreams.class);
+  private static final byte[] NO_CHANGE = JsonOut.bytes(TopologyDiff.of(Map.of(), Map.of(), false));
+
+  /**
+   * A tick's rendering of a view, numbered in its stream; {@code diff} leads from the frame
+   * before (null for a stream's first frame), {@link #reset} adds every node.
+   */
+  public static final class Frame {
+    private final long seq;
+    private final Map<String, Map<String, Object>> summaries;
+    private final byte[] diff;
+    private volatile byte[] reset;
+
+    Frame(long seq, Map<String, Map<String, Object>> summaries, byte[] diff) {
+      this.seq = seq;
+      this.summaries = summaries;
+      this.diff = diff;
+    }
+
+    public long seq() {
+      return seq;
+    }
+
+    /** The message from the previous frame to this one; null for the first frame of a stream. */
+    public byte[] diff() {
+      return diff;
+    }
+
+    /** The message that shows this frame to a watcher starting from nothing (encoded once). */
+    public byte[] reset() {
+      byte[] r = reset;
+      if (r == null) {
+        r = JsonOut.bytes(TopologyDiff.of(Map.of(), summaries, true));
+        reset = r;
+      }
+      return r;
+    }
+
+    /** What a watcher that last wrote frame {@code lastSeq} (−1: none) writes for this frame. */
+    public byte[] messageAfter(long lastSeq) {
+      return lastSeq >= 0 && lastSeq == seq - 1 && diff != null ? diff : reset();
+    }
+  }
+
+  private final ConcurrentHashMap<String, Flux<Frame>> streams = new ConcurrentHashMap<>();
+  private final LiveWindows live;
+  private final TopologyViews views;
+  private final Counter renders;
+
+  public FrameStreams(LiveWindows live, TopologyViews views, MeterRegistry meters) {
+    this.live = live;
+    this.views = views;
+    this.renders = Counter.builder("scopeline.query.ws.diffs")
+        .description("WebSocket diffs computed: one per live view per tick whose rendering changed").register(meters);
+    Gauge.builder("scopeline.query.ws.streams", streams, Map::size).description("live views being streamed")
+        .register(meters);
+  }
+
+  /** The frames of a live view; subscribers get the latest frame first, then every later one. */
+  public Flux<Frame> frames(TenantId tenant, String topology, Map<String, List<String>> query, boolean hideArgs,
+      boolean hideEnv, Duration tick) {
+    String key = tenant.value() + "\n" + Views.renderKey(topology, query) + "\n" + hideArgs + hideEnv + "\n"
+        + tick.toMillis();
+    return streams.computeIfAbsent(key, k -> build(k, tenant, topology, query, hideArgs, hideEnv, tick));
+  }
+
+  private Flux<Frame> build(String key, TenantId tenant, String topology, Map<String, List<String>> query,
+      boolean hideArgs, boolean hideEnv, Duration tick) {
+    AtomicReference<Frame> last = new AtomicReference<>();
+    Flux<Object> triggers = Flux.<Object>merge(Flux.interval(Duration.ZERO, tick), live.shortcuts(tenant))
+        .onBackpressureLatest();
+    return triggers
+        .concatMap(x -> live.live(tenant)
+            .map(w -> views.of(w, hideArgs, hideEnv).summaries(topology, query).orElseThrow())
+            .onErrorResume(e -> {
+              log.debug("Skipping a tick of {}/{}: {}", tenant, topology, e.toString());
+              return Mono.empty();
+            }), 1)
+        .map(summaries -> {
+          Frame prev = last.get();
+          Frame next;
+          if (prev == null) {
+            renders.increment();
+            next = new Frame(0, summaries, null);
+          } else if (prev.summaries == summaries) {
+            // Same rendering (the window did not change): Scope still sends an empty diff.
+            next = new Frame(prev.seq + 1, summaries, NO_CHANGE);
+          } else {
+            renders.increment();
+            next = new Frame(prev.seq + 1, summaries, JsonOut.bytes(TopologyDiff.of(prev.summaries, summaries, false)));
+          }
+          last.set(next);
+          return next;
+        })
+        .doFinally(s -> streams.remove(key))
+        .replay(1)
+        .refCount();
+  }
+}

@@ -1,0 +1,165 @@
+package io.scopeline.query.live;
+
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Report;
+import io.scopeline.model.SlidingMerge;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One tenant's live window on this replica, kept up to date incrementally: segments and shortcut
+ * reports are added as they are announced (or found by a reconcile), quanta leave when they fall
+ * out of the window, and the merged report is updated with a {@link SlidingMerge} instead of being
+ * merged again from all its quanta. Each change makes a new {@link Version}; renders are cached
+ * per version. Thread-safe (every method synchronises on the window; merges are short).
+ */
+final class LiveWindow {
+  /**
+   * A state of the window: its number, merged report, identity (for caches) and its renderings by
+   * censoring, which are dropped with it.
+   */
+  record Version(long number, Report report, String identity, Map<String, io.scopeline.render.Views> renders) {}
+
+  private record Shortcut(long atNanos, Report report) {}
+
+  private final TenantId tenant;
+  private final long windowNanos;
+  private final String epoch;
+  /** Segment reports by quantum start, then by object key. */
+  private final TreeMap<Long, Map<String, Report>> quanta = new TreeMap<>();
+  private final Map<String, Shortcut> shortcuts = new java.util.HashMap<>();
+  /** Keys held or being fetched, so an announcement and a reconcile do not both load one key. */
+  private final Set<String> known = new HashSet<>();
+  private SlidingMerge<Report> sliding = new SlidingMerge<>(Report::merge, Report.EMPTY);
+  private boolean rebuild;
+  private long changes;
+  private Version version;
+
+  LiveWindow(TenantId tenant, long windowNanos, String epoch) {
+    this.tenant = tenant;
+    this.windowNanos = windowNanos;
+    this.epoch = epoch;
+  }
+
+  TenantId tenant() {
+    return tenant;
+  }
+
+  /** Claims a key for loading; false when it is already held or being loaded, or too old to matter. */
+  synchronized boolean claim(String objectKey, long atNanos, long nowNanos) {
+    if (atNanos < nowNanos - windowNanos) {
+      return false;
+    }
+    return known.add(objectKey);
+  }
+
+  /** Gives up a claimed key whose load failed, so the next reconcile tries again. */
+  synchronized void release(String objectKey) {
+    if (!quanta.values().stream().anyMatch(m -> m.containsKey(objectKey)) && !shortcuts.containsKey(objectKey)) {
+      known.remove(objectKey);
+    }
+  }
+
+  /** Adds a loaded segment of the quantum starting at {@code quantumStart}. */
+  synchronized void addSegment(String objectKey, long quantumStart, Report report) {
+    Map<String, Report> segments = quanta.computeIfAbsent(quantumStart, q -> new java.util.LinkedHashMap<>());
+    if (segments.putIfAbsent(objectKey, report) != null) {
+      return;
+    }
+    known.add(objectKey);
+    if (segments.size() == 1 && !rebuild && sliding.canPush(quantumStart)) {
+      sliding.push(quantumStart, report);
+    } else {
+      // A second segment of a quantum, or one older than the newest: rare, so merge again.
+      rebuild = true;
+    }
+    changes++;
+  }
+
+  /** Adds a loaded shortcut report that arrived at {@code atNanos}. */
+  synchronized void addShortcut(String objectKey, long atNanos, Report report) {
+    if (shortcuts.putIfAbsent(objectKey, new Shortcut(atNanos, report)) == null) {
+      known.add(objectKey);
+      changes++;
+    }
+  }
+
+  /**
+   * The window ending at {@code nowNanos}: quanta starting in [now − window, now], plus shortcut
+   * reports newer than the newest quantum. The same object is returned while nothing changed.
+   */
+  synchronized Version current(long nowNanos) {
+    expire(nowNanos - windowNanos);
+    if (rebuild) {
+      sliding = new SlidingMerge<>(Report::merge, Report.EMPTY);
+      quanta.forEach((q, segments) -> sliding.push(q, mergeInOrder(segments.values())));
+      rebuild = false;
+    }
+    if (version == null || version.number() != changes) {
+      version = new Version(changes, merged(), tenant.value() + "@" + epoch + "-" + changes,
+          new java.util.concurrent.ConcurrentHashMap<>());
+    }
+    return version;
+  }
+
+  /** Quanta and shortcut reports held (for tests and metrics). */
+  synchronized int size() {
+    return sliding.size() + shortcuts.size();
+  }
+
+  private void expire(long from) {
+    boolean dropped = false;
+    while (!quanta.isEmpty() && quanta.firstKey() < from) {
+      known.removeAll(quanta.pollFirstEntry().getValue().keySet());
+      dropped = true;
+    }
+    if (sliding.dropBefore(from) > 0) {
+      dropped = true;
+    }
+    for (Iterator<Map.Entry<String, Shortcut>> it = shortcuts.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Shortcut> e = it.next();
+      if (e.getValue().atNanos() < from) {
+        known.remove(e.getKey());
+        it.remove();
+        dropped = true;
+      }
+    }
+    if (dropped) {
+      changes++;
+    }
+  }
+
+  private Report merged() {
+    Report window = Report.withDefaults().merge(sliding.value());
+    long newestQuantum = quanta.isEmpty() ? -1 : quanta.lastKey();
+    List<Shortcut> newer = new ArrayList<>();
+    for (Shortcut s : shortcuts.values()) {
+      if (s.atNanos() > newestQuantum) {
+        newer.add(s);
+      }
+    }
+    newer.sort(java.util.Comparator.comparingLong(Shortcut::atNanos));
+    for (Shortcut s : newer) {
+      window = window.merge(s.report());
+    }
+    return window.withId(Long.toHexString(mix(epoch.hashCode() * 31L + changes)));
+  }
+
+  private static Report mergeInOrder(java.util.Collection<Report> reports) {
+    Report out = null;
+    for (Report r : reports) {
+      out = out == null ? r : out.merge(r);
+    }
+    return out == null ? Report.EMPTY : out;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    return z ^ (z >>> 33);
+  }
+}

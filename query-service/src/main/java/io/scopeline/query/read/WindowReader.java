@@ -1,0 +1,118 @@
+package io.scopeline.query.read;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Report;
+import io.scopeline.model.Reports;
+import io.scopeline.query.QueryProperties;
+import io.scopeline.render.Views;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The merged report of a tenant's window ending at a time. Live windows come from
+ * {@link LiveSource} (kept up to date incrementally, no store read per request); windows in the
+ * past (time travel) are an index lookup, a tiered fetch and a merge, once per set of keys.
+ */
+public final class WindowReader {
+  /**
+   * A window's report; {@code staleFor} is zero unless the stores failed and this is the last good
+   * state. {@code renders} holds the renderings of a live window, keyed by censoring, so they go
+   * when the window moves on; null for past windows (cached by identity elsewhere).
+   */
+  public record Window(Report report, Duration staleFor, String identity, Map<String, Views> renders) {
+    public Window(Report report, Duration staleFor, String identity) {
+      this(report, staleFor, identity, null);
+    }
+
+    public boolean stale() {
+      return !staleFor.isZero();
+    }
+  }
+
+  /** Where live windows come from. */
+  public interface LiveSource {
+    Mono<Window> live(TenantId tenant);
+  }
+
+  private final QuantumIndex index;
+  private final TieredReports reports;
+  private final LiveSource live;
+  private final QueryProperties props;
+  private final Cache<String, Report> merged;
+
+  public WindowReader(QuantumIndex index, TieredReports reports, LiveSource live, QueryProperties props) {
+    this.index = index;
+    this.reports = reports;
+    this.live = live;
+    this.props = props;
+    this.merged = Caffeine.newBuilder().maximumWeight(props.windowCacheMaxNodes())
+        .weigher((String k, Report r) -> 1 + r.nodeCount()).expireAfterAccess(Duration.ofMinutes(1)).build();
+  }
+
+  /** Scope's merge of every quantum of {@code tenant} starting in [at − window, at]; live ignores {@code at}. */
+  public Mono<Window> window(TenantId tenant, long atNanos, boolean isLive) {
+    return isLive ? live.live(tenant) : past(tenant, atNanos);
+  }
+
+  /** The window ending at {@code atNanos} as indexed: what was durable, read from the stores. */
+  public Mono<Window> past(TenantId tenant, long atNanos) {
+    long from = atNanos - props.window().toNanos();
+    return index.objectKeys(tenant, from, atNanos).flatMap(keys -> read(tenant, keys))
+        .onErrorMap(e -> !(e instanceof StoreUnavailableException),
+            e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
+  }
+
+  private Mono<Window> read(TenantId tenant, List<String> keys) {
+    String identity = identity(tenant, keys);
+    Report cached = merged.getIfPresent(identity);
+    if (cached != null) {
+      return Mono.just(new Window(cached, Duration.ZERO, identity));
+    }
+    return Flux.fromIterable(keys)
+        .flatMapSequential(key -> reports.get(tenant, key), props.fetchConcurrency())
+        .collectList().map(list -> {
+          Report r = Reports.merge(list);
+          merged.put(identity, r);
+          return new Window(r, Duration.ZERO, identity);
+        });
+  }
+
+  private static String identity(TenantId tenant, List<String> keys) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("MD5");
+      md.update(tenant.value().getBytes(StandardCharsets.UTF_8));
+      for (String k : keys) {
+        md.update((byte) '\n');
+        md.update(k.getBytes(StandardCharsets.UTF_8));
+      }
+      return tenant.value() + "@" + HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The innermost cause's message: what an operator can act on. */
+  public static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** Neither fresh data nor a recent enough fallback is available. */
+  public static final class StoreUnavailableException extends RuntimeException {
+    public StoreUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

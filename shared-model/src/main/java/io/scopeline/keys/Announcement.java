@@ -1,0 +1,89 @@
+package io.scopeline.keys;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * What the ingest side announces on a tenant's notification channel when data becomes readable:
+ * a {@code segment} (a quantum's report, with its hot copy in Redis; its index row follows) or a
+ * {@code shortcut} report (kept in Redis only). Readers fold the object at {@code objectKey} into
+ * their live window at once instead of waiting to find it in the index. Other messages on the
+ * channel (probe status events) are not announcements; {@link #parse} returns null for them.
+ *
+ * @param type {@link #SEGMENT} or {@link #SHORTCUT}
+ * @param objectKey the object key (hot copy key: {@link StorageKeys#hotCopyKey})
+ * @param atNanos the segment's quantum start, or the shortcut report's arrival time
+ * @param probe the probe that sent a shortcut report; empty for segments
+ */
+public record Announcement(String type, String objectKey, long atNanos, String probe) {
+  public static final String SEGMENT = "segment";
+  public static final String SHORTCUT = "shortcut";
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  public static Announcement segment(String objectKey, long quantumStartNanos) {
+    return new Announcement(SEGMENT, objectKey, quantumStartNanos, "");
+  }
+
+  public static Announcement shortcut(String objectKey, long receivedNanos, String probe) {
+    return new Announcement(SHORTCUT, objectKey, receivedNanos, probe);
+  }
+
+  public boolean isShortcut() {
+    return SHORTCUT.equals(type);
+  }
+
+  public String toJson() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+      g.writeStartObject();
+      g.writeStringProperty("type", type);
+      g.writeStringProperty("key", objectKey);
+      g.writeNumberProperty("at", atNanos);
+      if (!probe.isEmpty()) {
+        g.writeStringProperty("probe", probe);
+      }
+      g.writeEndObject();
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The announcement in a channel message, or null when the message is something else or malformed. */
+  public static Announcement parse(String message) {
+    String type = null;
+    String key = null;
+    String probe = "";
+    long at = -1;
+    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), message)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (name) {
+          case "type" -> type = v == JsonToken.VALUE_STRING ? p.getString() : null;
+          case "key" -> key = v == JsonToken.VALUE_STRING ? p.getString() : null;
+          case "probe" -> probe = v == JsonToken.VALUE_STRING ? p.getString() : "";
+          case "at" -> at = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+          default -> p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT) {
+        return null;
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (!(SEGMENT.equals(type) || SHORTCUT.equals(type)) || key == null || key.isEmpty() || at < 0) {
+      return null;
+    }
+    return new Announcement(type, key, at, probe);
+  }
+}
