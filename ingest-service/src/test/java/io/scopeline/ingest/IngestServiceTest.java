@@ -326,6 +326,35 @@ class IngestServiceTest extends IngestTestBase {
   }
 
   @Test
+  void everyPersistedSegmentIsAnnouncedWithItsHotCopyInPlace() throws Exception {
+    TenantId tenant = TenantId.of("announced-segments");
+    List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
+        var pubsub = redis.connectPubSub()) {
+      pubsub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+          messages.add(message);
+        }
+      });
+      pubsub.sync().subscribe(StorageKeys.notificationChannel(tenant));
+      post(tenant.value(), TestReports.gzipMsgpack(TestReports.host("announced-host", now())), "application/msgpack")
+          .expectStatus().isOk();
+      await().atMost(30, TimeUnit.SECONDS).until(() -> messages.stream().map(io.scopeline.keys.Announcement::parse)
+          .anyMatch(a -> a != null && !a.isShortcut()));
+      io.scopeline.keys.Announcement segment = messages.stream().map(io.scopeline.keys.Announcement::parse)
+          .filter(a -> a != null && !a.isShortcut()).findFirst().orElseThrow();
+      assertThat(StorageKeys.quantumStartOfObjectKey(segment.objectKey())).isEqualTo(segment.atNanos());
+      // Announced after the hot copy: a reader that fetches at once finds it.
+      byte[] hot = redis.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
+          io.lettuce.core.codec.ByteArrayCodec.INSTANCE)).sync().get(StorageKeys.hotCopyKey(tenant, segment.objectKey()));
+      assertThat(io.scopeline.codec.ReportCodec.decode(hot, io.scopeline.codec.ReportFormat.MSGPACK_GZIP,
+          io.scopeline.codec.ReportLimits.DEFAULT).topology(io.scopeline.model.TopologyType.HOST).nodes()
+          .get("announced-host;<host>")).isNotNull();
+    }
+  }
+
+  @Test
   void aGracefulStopWritesOpenQuantaAndCommitsThem() throws Exception {
     TenantId tenant = TenantId.of("graceful-tenant");
     // 20 s ahead (within the allowed clock skew): neither record time nor wall time closes this

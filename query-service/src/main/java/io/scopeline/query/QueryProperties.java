@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconcileInterval how often a live window is checked against the index for quanta whose
  *     announcement was missed (every quantum while announcements are not arriving)
  * @param liveIdleTimeout a tenant's live window is forgotten after this long without readers
+ * @param liveMinVersionInterval changes to a live window closer together than this are shown
+ *     together (bounds renders per view under bursts of shortcut reports; delays them by at most this)
  * @param wsMinTick the shortest {@code t=} a topology WebSocket accepts (shorter: 400)
  * @param wsMaxPerTenant open topology WebSockets per tenant on this replica; more are closed
  *     with the reason (1013, try again later)
@@ -37,6 +39,7 @@ public record QueryProperties(
     @DefaultValue("300000") long windowCacheMaxNodes,
     @DefaultValue("15s") Duration reconcileInterval,
     @DefaultValue("60s") Duration liveIdleTimeout,
+    @DefaultValue("500ms") Duration liveMinVersionInterval,
     @DefaultValue("100ms") Duration wsMinTick,
     @DefaultValue("5000") int wsMaxPerTenant,
     @DefaultValue("20000") int wsMaxPerReplica) {}

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -148,28 +149,53 @@ public final class TopologySocket implements WebSocketHandler {
         ? streams.frames(w.tenant(), w.topology(), w.query(), w.hideArgs(), w.hideEnv(), w.tick()).cast(Object.class)
         : travelling(w).cast(Object.class);
     Flux<Object> pings = Flux.interval(props.wsPingInterval(), props.wsPingInterval()).map(i -> PING);
-    long[] lastSeq = {-1};
-    // Prefetch 1 everywhere: a watcher holds at most a couple of frames; the latest wins.
-    Flux<Void> sent = Flux.merge(1, frames.onBackpressureLatest(), pings.onBackpressureDrop())
-        .concatMap(o -> session.send(Mono.just(message(session, o, lastSeq))), 1);
+    Cursor cursor = new Cursor();
+    Flux<Void> sent = deliver(frames, pings, o -> session.send(Mono.just(message(session, o, cursor))));
     Mono<Void> clientGone = session.receive().then();
     return sent.takeUntilOther(clientGone).then()
         .doFinally(s -> release(w.tenant()));
   }
 
-  private WebSocketMessage message(WebSocketSession session, Object o, long[] lastSeq) {
+  /**
+   * Writes frames and pings one at a time: the next is taken only when the last is written, and
+   * while a write waits only the latest frame is kept (prefetch 1 everywhere), so a watcher that
+   * cannot keep up holds a couple of frames at most and skips to the newest.
+   */
+  static Flux<Void> deliver(Flux<Object> frames, Flux<Object> pings, Function<Object, Mono<Void>> write) {
+    return Flux.merge(1, frames.onBackpressureLatest(), pings.onBackpressureDrop()).concatMap(write, 1);
+  }
+
+  /** Where one watcher is in its view's frame stream. */
+  static final class Cursor {
+    private long lastSeq = -1;
+    private long skipped;
+
+    /** The bytes this watcher writes for {@code o}: the shared diff when in step, else the frame's reset. */
+    byte[] next(Object o) {
+      if (o instanceof FrameStreams.Frame f) {
+        if (lastSeq >= 0 && f.seq() != lastSeq + 1) {
+          skipped += f.seq() - lastSeq - 1;
+        }
+        byte[] bytes = f.messageAfter(lastSeq);
+        lastSeq = f.seq();
+        return bytes;
+      }
+      return (byte[]) o;
+    }
+
+    long skipped() {
+      return skipped;
+    }
+  }
+
+  private WebSocketMessage message(WebSocketSession session, Object o, Cursor cursor) {
     if (o == PING) {
       return session.pingMessage(f -> f.wrap(new byte[0]));
     }
-    byte[] bytes;
-    if (o instanceof FrameStreams.Frame f) {
-      if (lastSeq[0] >= 0 && f.seq() != lastSeq[0] + 1) {
-        skipped.increment(f.seq() - lastSeq[0] - 1);
-      }
-      bytes = f.messageAfter(lastSeq[0]);
-      lastSeq[0] = f.seq();
-    } else {
-      bytes = (byte[]) o;
+    long before = cursor.skipped();
+    byte[] bytes = cursor.next(o);
+    if (cursor.skipped() > before) {
+      skipped.increment(cursor.skipped() - before);
     }
     // Shared bytes, wrapped without a copy: every watcher in step writes the same array.
     return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(bytes));

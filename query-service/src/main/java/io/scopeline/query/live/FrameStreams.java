@@ -38,7 +38,17 @@ public final class FrameStreams {
     private final byte[] diff;
     private volatile byte[] reset;
 
-    Frame(long seq, Map<String, Map<String, Object>> summaries, byte[] diff) {
+    /** A frame following one with {@code before} summaries (null: the first of its stream). */
+    public static Frame after(Frame before, Map<String, Map<String, Object>> summaries) {
+      if (before == null) {
+        return new Frame(0, summaries, null);
+      }
+      byte[] diff = before.summaries == summaries ? NO_CHANGE
+          : JsonOut.bytes(TopologyDiff.of(before.summaries, summaries, false));
+      return new Frame(before.seq + 1, summaries, diff);
+    }
+
+    private Frame(long seq, Map<String, Map<String, Object>> summaries, byte[] diff) {
       this.seq = seq;
       this.summaries = summaries;
       this.diff = diff;
@@ -105,17 +115,11 @@ public final class FrameStreams {
             }), 1)
         .map(summaries -> {
           Frame prev = last.get();
-          Frame next;
-          if (prev == null) {
+          if (prev == null || prev.summaries != summaries) {
+            // A diff is computed; an unchanged rendering gets Scope's empty diff for free.
             renders.increment();
-            next = new Frame(0, summaries, null);
-          } else if (prev.summaries == summaries) {
-            // Same rendering (the window did not change): Scope still sends an empty diff.
-            next = new Frame(prev.seq + 1, summaries, NO_CHANGE);
-          } else {
-            renders.increment();
-            next = new Frame(prev.seq + 1, summaries, JsonOut.bytes(TopologyDiff.of(prev.summaries, summaries, false)));
           }
+          Frame next = Frame.after(prev, summaries);
           last.set(next);
           return next;
         })

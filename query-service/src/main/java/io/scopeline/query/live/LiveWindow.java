@@ -30,6 +30,8 @@ final class LiveWindow {
   private final TenantId tenant;
   private final long windowNanos;
   private final String epoch;
+  private final long minVersionNanos;
+  private long versionMadeAt;
   /** Segment reports by quantum start, then by object key. */
   private final TreeMap<Long, Map<String, Report>> quanta = new TreeMap<>();
   private final Map<String, Shortcut> shortcuts = new java.util.HashMap<>();
@@ -40,10 +42,15 @@ final class LiveWindow {
   private long changes;
   private Version version;
 
-  LiveWindow(TenantId tenant, long windowNanos, String epoch) {
+  /**
+   * {@code minVersionNanos}: changes closer together than this are shown together in the next
+   * version, so a burst of shortcut reports costs one render of each view, not one per report.
+   */
+  LiveWindow(TenantId tenant, long windowNanos, String epoch, long minVersionNanos) {
     this.tenant = tenant;
     this.windowNanos = windowNanos;
     this.epoch = epoch;
+    this.minVersionNanos = minVersionNanos;
   }
 
   TenantId tenant() {
@@ -91,9 +98,13 @@ final class LiveWindow {
 
   /**
    * The window ending at {@code nowNanos}: quanta starting in [now − window, now], plus shortcut
-   * reports newer than the newest quantum. The same object is returned while nothing changed.
+   * reports newer than the newest quantum. The same object is returned while nothing changed, and
+   * for {@code minVersionNanos} after it was made.
    */
   synchronized Version current(long nowNanos) {
+    if (version != null && nowNanos - versionMadeAt < minVersionNanos) {
+      return version;
+    }
     expire(nowNanos - windowNanos);
     if (rebuild) {
       sliding = new SlidingMerge<>(Report::merge, Report.EMPTY);
@@ -103,6 +114,7 @@ final class LiveWindow {
     if (version == null || version.number() != changes) {
       version = new Version(changes, merged(), tenant.value() + "@" + epoch + "-" + changes,
           new java.util.concurrent.ConcurrentHashMap<>());
+      versionMadeAt = nowNanos;
     }
     return version;
   }

@@ -50,7 +50,7 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
     volatile Throwable lastError;
 
     Entry(TenantId tenant) {
-      this.window = new LiveWindow(tenant, props.window().toNanos(), epoch);
+      this.window = new LiveWindow(tenant, props.window().toNanos(), epoch, props.liveMinVersionInterval().toNanos());
       this.firstLoad = Mono.defer(() -> reconcileOnce(this)).onErrorResume(e -> Mono.empty()).cache();
     }
   }
@@ -104,9 +104,16 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
     return ready.then(Mono.fromCallable(() -> window(e)).subscribeOn(cpu));
   }
 
-  /** Emits whenever a shortcut report of {@code tenant} joined its window (watchers re-render at once). */
+  /**
+   * Emits when a shortcut report of {@code tenant} has joined its window and a new version of it
+   * can be had (after {@code live-min-version-interval}; a burst is one signal), so watchers
+   * re-render at once rather than at their next tick.
+   */
   public Flux<Long> shortcuts(TenantId tenant) {
-    return entries.computeIfAbsent(tenant, Entry::new).shortcuts.asFlux();
+    Duration settle = props.liveMinVersionInterval();
+    return entries.computeIfAbsent(tenant, Entry::new).shortcuts.asFlux()
+        .onBackpressureLatest()
+        .concatMap(at -> Mono.just(at).delayElement(settle), 1);
   }
 
   /** Marks a tenant's window as in use (a watcher is on it), so it is not forgotten. */

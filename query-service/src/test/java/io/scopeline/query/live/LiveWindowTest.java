@@ -29,7 +29,7 @@ class LiveWindowTest {
   void randomArrivalsAndSlidesEqualAFromScratchMergeOfTheWindow() {
     for (long seed = 1; seed <= 40; seed++) {
       Random random = new Random(seed);
-      LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test");
+      LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test", 0);
       // Every segment ever added, by quantum start (what a from-scratch read of the index gives).
       TreeMap<Long, List<Report>> stored = new TreeMap<>();
       long now = T0;
@@ -58,7 +58,7 @@ class LiveWindowTest {
 
   @Test
   void aQuantumLeavesExactlyWhenItsStartFallsOutOfTheWindow() {
-    LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test");
+    LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test", 0);
     live.claim("k/a", T0, T0);
     live.addSegment("k/a", T0, host("a", T0, "1"));
     LiveWindow.Version v = live.current(T0 + WINDOW);
@@ -72,7 +72,7 @@ class LiveWindowTest {
 
   @Test
   void shortcutsNewerThanTheNewestQuantumAreOnTopAndAKeyIsLoadedOnce() {
-    LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test");
+    LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test", 0);
     assertThat(live.claim("k/q", T0, T0)).isTrue();
     assertThat(live.claim("k/q", T0, T0)).as("claimed already").isFalse();
     live.addSegment("k/q", T0, host("a", T0, "1"));
@@ -83,5 +83,18 @@ class LiveWindowTest {
     assertThat(nodes.get("older;<host>")).as("older than the newest quantum: in it already").isNull();
     live.release("k/q");
     assertThat(live.claim("k/q", T0, T0)).as("held keys stay claimed").isFalse();
+  }
+
+  @Test
+  void changesCloseTogetherAreShownTogetherInTheNextVersion() {
+    long minVersion = 500_000_000L;
+    LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test", minVersion);
+    LiveWindow.Version v0 = live.current(T0);
+    live.addShortcut("k/shortcut-1", T0 + 1, host("a", T0 + 1, "1"));
+    live.addShortcut("k/shortcut-2", T0 + 2, host("b", T0 + 2, "1"));
+    assertThat(live.current(T0 + 100_000_000L)).as("within the interval: the version shown before").isSameAs(v0);
+    var nodes = live.current(T0 + minVersion).report().topology(TopologyType.HOST).nodes();
+    assertThat(nodes.get("a;<host>")).isNotNull();
+    assertThat(nodes.get("b;<host>")).isNotNull();
   }
 }
