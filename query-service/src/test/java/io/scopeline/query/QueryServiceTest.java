@@ -128,9 +128,9 @@ class QueryServiceTest extends QueryTestBase {
     dynamoServer.stop();
     try {
       // The live window is not read from the index per request: it turns stale when it is next
-      // reconciled (every reconcile-interval, 3 s here).
+      // reconciled (every reconcile-interval, 3 s here) and that fails (after the SDK's retries).
       byte[][] holder = new byte[1][];
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(8)).until(() -> {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(12)).until(() -> {
         var r = http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).exchange()
             .expectStatus().isOk().expectBody(byte[].class).returnResult();
         holder[0] = r.getResponseBody();
@@ -140,7 +140,7 @@ class QueryServiceTest extends QueryTestBase {
       assertThat(ReportCodec.decode(body, ReportFormat.JSON, ReportLimits.DEFAULT).topology(TopologyType.HOST).nodes()
           .get("kept;<host>")).isNotNull();
       assertThat(meters.counter("scopeline.query.window.stale").count()).isPositive();
-      Thread.sleep(8500);
+      Thread.sleep(12_500);
       http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value()).exchange()
           .expectStatus().isEqualTo(503).expectBody(String.class).value(b -> assertThat(b).contains("unavailable"));
       http.get().uri("/api/report").header(WireHeaders.ORG_ID, "never-read-tenant").exchange()

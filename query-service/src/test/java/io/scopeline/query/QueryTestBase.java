@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 /** One Spring context on the shared real S3, DynamoDB and Redis, and helpers that store quanta as the ingest service does. */
 @ExtendWith(SharedInfrastructure.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"scopeline.query.max-staleness=8s", "scopeline.storage.request-timeout=1s",
+    properties = {"scopeline.query.max-staleness=12s", "scopeline.storage.request-timeout=1s",
         "scopeline.query.ws-ping-interval=1s", "scopeline.query.reconcile-interval=3s",
         "scopeline.query.ws-max-per-tenant=12"})
 abstract class QueryTestBase {

@@ -37,6 +37,7 @@ import reactor.core.scheduler.Scheduler;
 public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveWindows.class);
   private static final long MIN_RETRY_MILLIS = 1_000;
+  private static final Duration RECONCILE_TIMEOUT = Duration.ofSeconds(10);
 
   /** A tenant's window and what is known of its freshness. */
   private final class Entry {
@@ -83,10 +84,13 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
   /** Starts following announcements and the reconcile ticker. */
   public void start() {
     announcements.start(this::apply, 16);
+    // A slow reconcile (a store timing out) must not hold up the others: due windows are taken
+    // each second and reconciled up to 16 at a time, each bounded by RECONCILE_TIMEOUT.
     ticker = Flux.interval(Duration.ofSeconds(1), Duration.ofSeconds(1))
         .onBackpressureDrop()
-        .concatMap(t -> housekeeping(), 1)
-        .subscribe();
+        .concatMapIterable(t -> due())
+        .flatMap(e -> reconcileOnce(e).onErrorResume(x -> Mono.empty()), 16)
+        .subscribe(v -> { }, e -> log.error("Live window housekeeping stopped", e));
   }
 
   @Override
@@ -176,6 +180,7 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
             .thenMany(Flux.fromIterable(keys.getT2())
                 .flatMap(k -> load(e, k, atOf(k), false), props.fetchConcurrency()))
             .then())
+        .timeout(RECONCILE_TIMEOUT)
         .doOnSuccess(v -> {
           e.lastGoodMillis = System.currentTimeMillis();
           if (e.lastError != null) {
@@ -233,24 +238,17 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
    * {@code reconcile-interval}, every quantum while announcements are not arriving, every second
    * while the stores fail.
    */
-  private Mono<Void> housekeeping() {
+  private List<Entry> due() {
     long now = System.currentTimeMillis();
     long idle = props.liveIdleTimeout().toMillis();
     entries.values().removeIf(e -> now - e.lastUsedMillis > idle && e.shortcuts.currentSubscriberCount() == 0);
     long interval = reconcileIntervalMillis();
     // Only windows in use: one read again after a pause is reconciled on that read.
-    List<Entry> due = entries.values().stream()
+    return entries.values().stream()
         .filter(e -> e.reconciling.get() == null)
         .filter(e -> now - e.lastUsedMillis < interval || e.shortcuts.currentSubscriberCount() > 0)
         .filter(e -> now - e.lastAttemptMillis >= (e.lastError != null ? MIN_RETRY_MILLIS : interval))
         .toList();
-    return Flux.fromIterable(due)
-        .flatMap(e -> reconcileOnce(e).onErrorResume(x -> Mono.empty()), 16)
-        .then()
-        .onErrorResume(x -> {
-          log.warn("Live window housekeeping failed: {}", x.toString());
-          return Mono.empty();
-        });
   }
 
   private long reconcileIntervalMillis() {
