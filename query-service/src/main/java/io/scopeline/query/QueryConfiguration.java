@@ -7,6 +7,7 @@ import io.scopeline.query.api.TopologyApi;
 import io.scopeline.query.api.TopologySocket;
 import io.scopeline.query.live.Announcements;
 import io.scopeline.query.live.FrameStreams;
+import io.scopeline.query.live.LatestBodies;
 import io.scopeline.query.live.LiveWindows;
 import io.scopeline.query.live.TopologyViews;
 import io.scopeline.query.peers.PeerClient;
@@ -51,7 +52,7 @@ public class QueryConfiguration {
 
   @Bean
   QuantumIndex quantumIndex(DynamoDbAsyncClient dynamo, StorageProperties storage) {
-    return new QuantumIndex(dynamo, storage.dynamodb().table());
+    return new QuantumIndex(dynamo, storage.dynamodb().table(), storage.requestTimeout().multipliedBy(3));
   }
 
   @Bean(destroyMethod = "close")
@@ -100,9 +101,17 @@ public class QueryConfiguration {
         ScopeAppInfo.forThisInstance());
   }
 
+  @Bean(destroyMethod = "close")
+  LatestBodies latestBodies(MeterRegistry meters, Scheduler codecScheduler) {
+    LatestBodies bodies = new LatestBodies(meters);
+    bodies.start(codecScheduler);
+    return bodies;
+  }
+
   @Bean
-  TopologyApi topologyApi(ApiRequests requests, WindowReader windows, TopologyViews views, Scheduler codecScheduler) {
-    return new TopologyApi(requests, windows, views, codecScheduler);
+  TopologyApi topologyApi(ApiRequests requests, WindowReader windows, TopologyViews views, LatestBodies latestBodies,
+      Scheduler codecScheduler) {
+    return new TopologyApi(requests, windows, views, latestBodies, codecScheduler);
   }
 
   @Bean

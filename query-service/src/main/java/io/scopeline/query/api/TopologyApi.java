@@ -4,11 +4,12 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.JsonOut;
 import io.scopeline.render.Views;
+import io.scopeline.query.live.LatestBodies;
 import io.scopeline.query.live.TopologyViews;
 import io.scopeline.query.read.WindowReader;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -25,8 +26,11 @@ public final class TopologyApi {
   private final WindowReader windows;
   private final TopologyViews views;
   private final Scheduler cpu;
+  private final LatestBodies latest;
 
-  public TopologyApi(ApiRequests requests, WindowReader windows, TopologyViews views, Scheduler cpu) {
+  public TopologyApi(ApiRequests requests, WindowReader windows, TopologyViews views, LatestBodies latest,
+      Scheduler cpu) {
+    this.latest = latest;
     this.requests = requests;
     this.windows = windows;
     this.views = views;
@@ -34,7 +38,7 @@ public final class TopologyApi {
   }
 
   public Mono<ServerResponse> topologies(ServerRequest request) {
-    return answer(request, v -> JsonOut.bytes(v.topologies(query(request))));
+    return answer(request, (w, v) -> JsonOut.bytes(v.topologies(query(request))));
   }
 
   public Mono<ServerResponse> topology(ServerRequest request) {
@@ -42,8 +46,12 @@ public final class TopologyApi {
     if (!ApiTopologies.exists(name)) {
       return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
     }
-    // Encoded once per (window version, view, options): concurrent requests share the bytes.
-    return answer(request, v -> v.topologyJson(name, query(request)).orElse(null));
+    // Encoded once per (window version, view, options): concurrent requests share the bytes; a
+    // live view whose newest version is not rendered yet answers from the previous one meanwhile.
+    Map<String, List<String>> query = query(request);
+    return answer(request, (w, v) -> w.renders() == null ? v.topologyJson(name, query).orElse(null)
+        : latest.body(censoring(request) + "\n" + Views.renderKey(name, query), w, () -> v.topologyJson(name, query))
+            .orElse(null));
   }
 
   public Mono<ServerResponse> node(ServerRequest request) {
@@ -54,7 +62,7 @@ public final class TopologyApi {
     // Like Scope: the id is taken from the raw path and query-unescaped (%2F works, + is a space).
     String raw = request.uri().getRawPath();
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
-    return answer(request, v -> JsonOut.bytes(v.node(name, id, query(request)).orElseThrow(
+    return answer(request, (w, v) -> JsonOut.bytes(v.node(name, id, query(request)).orElseThrow(
         () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id))));
   }
 
@@ -62,7 +70,12 @@ public final class TopologyApi {
     return Views.parseQuery(request.uri().getRawQuery());
   }
 
-  private Mono<ServerResponse> answer(ServerRequest request, Function<Views, byte[]> body) {
+  private static String censoring(ServerRequest request) {
+    return request.queryParam("hideCommandLineArguments").orElse("") + "|"
+        + request.queryParam("hideEnvironmentVariables").orElse("");
+  }
+
+  private Mono<ServerResponse> answer(ServerRequest request, BiFunction<WindowReader.Window, Views, byte[]> body) {
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
@@ -71,7 +84,7 @@ public final class TopologyApi {
       return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
           .publishOn(cpu)
           .flatMap(w -> {
-            byte[] json = body.apply(views.of(w, hideArgs, hideEnv));
+            byte[] json = body.apply(w, views.of(w, hideArgs, hideEnv));
             if (json == null) {
               json = JsonOut.bytes(null);
             }

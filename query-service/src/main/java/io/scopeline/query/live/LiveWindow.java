@@ -119,6 +119,12 @@ final class LiveWindow {
     return version;
   }
 
+  /** What the identities of one window's versions share: everything but the version number. */
+  static String lineage(String identity) {
+    int dash = identity.lastIndexOf('-');
+    return dash < 0 ? identity : identity.substring(0, dash);
+  }
+
   /** Quanta and shortcut reports held (for tests and metrics). */
   synchronized int size() {
     return sliding.size() + shortcuts.size();

@@ -19,10 +19,16 @@ public final class QuantumIndex {
 
   private final DynamoDbAsyncClient dynamo;
   private final String table;
+  private final java.time.Duration callTimeout;
 
-  public QuantumIndex(DynamoDbAsyncClient dynamo, String table) {
+  /**
+   * {@code callTimeout} bounds a query with all the SDK's retries: a window read against a dead
+   * index should fail within seconds (and be served stale), not after every retry's backoff.
+   */
+  public QuantumIndex(DynamoDbAsyncClient dynamo, String table, java.time.Duration callTimeout) {
     this.dynamo = dynamo;
     this.table = table;
+    this.callTimeout = callTimeout;
   }
 
   /** Object keys of segments whose quantum starts in [fromNanos, toNanos], oldest first. */
@@ -38,6 +44,7 @@ public final class QuantumIndex {
 
   private Flux<String> query(String hash, long from, long to, Map<String, AttributeValue> start) {
     QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+        .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
         .keyConditionExpression("#h = :h AND #t BETWEEN :lo AND :hi")
         .expressionAttributeNames(Map.of("#h", "hour", "#t", "ts"))
         .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hash),

@@ -1,0 +1,106 @@
+package io.scopeline.query.live;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.query.read.WindowReader.Window;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Stale-while-revalidate for live topology answers: while the newest version of a window has not
+ * been rendered for a view yet, requests get that view's last rendered body at once (one version
+ * behind, a few hundred milliseconds) and the newest is rendered once, in the background. Only a
+ * view's very first request waits for its render. On a large tenant a render takes longer than a
+ * window version lasts, so without this nearly every request would wait for one.
+ */
+public final class LatestBodies implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LatestBodies.class);
+
+  private record Rendered(String identity, Optional<byte[]> body) {}
+
+  /** A view's newest body and the version being rendered for it, if any. */
+  private static final class View {
+    final AtomicReference<Rendered> latest = new AtomicReference<>();
+    final AtomicReference<String> rendering = new AtomicReference<>();
+  }
+
+  private final Cache<String, View> views = Caffeine.newBuilder().maximumSize(50_000)
+      .expireAfterAccess(Duration.ofMinutes(2)).build();
+  private final Sinks.Many<Runnable> jobs = Sinks.many().unicast().onBackpressureBuffer();
+  private final Counter stale;
+  private final Counter background;
+  private Disposable worker;
+
+  public LatestBodies(MeterRegistry meters) {
+    this.stale = Counter.builder("scopeline.query.render.stale")
+        .description("live answers given from the previous version while the newest renders").register(meters);
+    this.background = Counter.builder("scopeline.query.render.background")
+        .description("live view renders done in the background").register(meters);
+  }
+
+  /** Renders queued views one at a time on {@code cpu} (in order, so a view's bodies only move forward). */
+  public void start(Scheduler cpu) {
+    worker = jobs.asFlux()
+        .concatMap(job -> Mono.fromRunnable(job).subscribeOn(cpu)
+            .onErrorResume(e -> {
+              log.warn("Background render failed: {}", e.toString());
+              return Mono.empty();
+            }), 1)
+        .subscribe();
+  }
+
+  /**
+   * The body of {@code view} (topology, options, censoring) of live window {@code w}: rendered now
+   * if the view has no body yet, else the newest rendered one (and the render of {@code w} is
+   * queued if it is newer).
+   */
+  public Optional<byte[]> body(String view, Window w, Supplier<Optional<byte[]>> render) {
+    return body(views.get(LiveWindow.lineage(w.identity()) + "\n" + view, k -> new View()), w, render);
+  }
+
+  private Optional<byte[]> body(View view, Window w, Supplier<Optional<byte[]>> render) {
+    Rendered r = view.latest.get();
+    if (r != null && r.identity().equals(w.identity())) {
+      return r.body();
+    }
+    if (r == null || worker == null) {
+      Optional<byte[]> body = render.get();
+      view.latest.set(new Rendered(w.identity(), body));
+      return body;
+    }
+    String identity = w.identity();
+    String pending = view.rendering.get();
+    if (!identity.equals(pending) && view.rendering.compareAndSet(pending, identity)) {
+      Sinks.EmitResult result = jobs.tryEmitNext(() -> {
+        if (!identity.equals(view.rendering.get())) {
+          return; // a newer version is queued behind this one
+        }
+        background.increment();
+        view.latest.set(new Rendered(identity, render.get()));
+        view.rendering.compareAndSet(identity, null);
+      });
+      if (result.isFailure()) {
+        view.rendering.compareAndSet(identity, null);
+      }
+    }
+    stale.increment();
+    return r.body();
+  }
+
+  @Override
+  public void close() {
+    if (worker != null) {
+      worker.dispose();
+    }
+  }
+}
