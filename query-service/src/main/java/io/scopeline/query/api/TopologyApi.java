@@ -10,6 +10,7 @@ import io.scopeline.query.read.WindowReader;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -38,7 +39,7 @@ public final class TopologyApi {
   }
 
   public Mono<ServerResponse> topologies(ServerRequest request) {
-    return answer(request, (w, v) -> JsonOut.bytes(v.topologies(query(request))));
+    return answer(request, (w, v) -> JsonOut.bytes(v.get().topologies(query(request))));
   }
 
   public Mono<ServerResponse> topology(ServerRequest request) {
@@ -49,9 +50,11 @@ public final class TopologyApi {
     // Encoded once per (window version, view, options): concurrent requests share the bytes; a
     // live view whose newest version is not rendered yet answers from the previous one meanwhile.
     Map<String, List<String>> query = query(request);
-    return answer(request, (w, v) -> w.renders() == null ? v.topologyJson(name, query).orElse(null)
-        : latest.body(censoring(request) + "\n" + Views.renderKey(name, query), w, () -> v.topologyJson(name, query))
-            .orElse(null));
+    // The version's Views is made inside the render, so a request answered from the previous
+    // version does not wait for it either.
+    return answer(request, (w, v) -> w.renders() == null ? v.get().topologyJson(name, query).orElse(null)
+        : latest.body(censoring(request) + "\n" + Views.renderKey(name, query), w,
+            () -> v.get().topologyJson(name, query)).orElse(null));
   }
 
   public Mono<ServerResponse> node(ServerRequest request) {
@@ -62,7 +65,7 @@ public final class TopologyApi {
     // Like Scope: the id is taken from the raw path and query-unescaped (%2F works, + is a space).
     String raw = request.uri().getRawPath();
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
-    return answer(request, (w, v) -> JsonOut.bytes(v.node(name, id, query(request)).orElseThrow(
+    return answer(request, (w, v) -> JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
         () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id))));
   }
 
@@ -75,7 +78,7 @@ public final class TopologyApi {
         + request.queryParam("hideEnvironmentVariables").orElse("");
   }
 
-  private Mono<ServerResponse> answer(ServerRequest request, BiFunction<WindowReader.Window, Views, byte[]> body) {
+  private Mono<ServerResponse> answer(ServerRequest request, BiFunction<WindowReader.Window, Supplier<Views>, byte[]> body) {
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
@@ -84,7 +87,7 @@ public final class TopologyApi {
       return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
           .publishOn(cpu)
           .flatMap(w -> {
-            byte[] json = body.apply(w, views.of(w, hideArgs, hideEnv));
+            byte[] json = body.apply(w, () -> views.of(w, hideArgs, hideEnv));
             if (json == null) {
               json = JsonOut.bytes(null);
             }

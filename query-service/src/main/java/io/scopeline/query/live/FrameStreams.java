@@ -82,12 +82,12 @@ public final class FrameStreams {
   private final ConcurrentHashMap<String, Flux<Frame>> streams = new ConcurrentHashMap<>();
   private final LiveWindows live;
   private final TopologyViews views;
-  private final Counter renders;
+  private final Counter diffs;
 
   public FrameStreams(LiveWindows live, TopologyViews views, MeterRegistry meters) {
     this.live = live;
     this.views = views;
-    this.renders = Counter.builder("scopeline.query.ws.diffs")
+    this.diffs = Counter.builder("scopeline.query.ws.diffs")
         .description("WebSocket diffs computed: one per live view per tick whose rendering changed").register(meters);
     Gauge.builder("scopeline.query.ws.streams", streams, Map::size).description("live views being streamed")
         .register(meters);
@@ -104,9 +104,11 @@ public final class FrameStreams {
   private Flux<Frame> build(String key, TenantId tenant, String topology, Map<String, List<String>> query,
       boolean hideArgs, boolean hideEnv, Duration tick) {
     AtomicReference<Frame> last = new AtomicReference<>();
+    // Only this stream leaves the map when it ends, not a newer one built for the same view.
+    AtomicReference<Flux<Frame>> self = new AtomicReference<>();
     Flux<Object> triggers = Flux.<Object>merge(Flux.interval(Duration.ZERO, tick), live.shortcuts(tenant))
         .onBackpressureLatest();
-    return triggers
+    Flux<Frame> frames = triggers
         .concatMap(x -> live.live(tenant)
             .map(w -> views.of(w, hideArgs, hideEnv).summaries(topology, query).orElseThrow())
             .onErrorResume(e -> {
@@ -117,14 +119,16 @@ public final class FrameStreams {
           Frame prev = last.get();
           if (prev == null || prev.summaries != summaries) {
             // A diff is computed; an unchanged rendering gets Scope's empty diff for free.
-            renders.increment();
+            diffs.increment();
           }
           Frame next = Frame.after(prev, summaries);
           last.set(next);
           return next;
         })
-        .doFinally(s -> streams.remove(key))
+        .doFinally(s -> streams.remove(key, self.get()))
         .replay(1)
         .refCount();
+    self.set(frames);
+    return frames;
   }
 }

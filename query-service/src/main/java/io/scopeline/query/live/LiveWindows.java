@@ -120,17 +120,10 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
         .concatMap(at -> Mono.just(at).delayElement(settle), 1);
   }
 
-  /** Marks a tenant's window as in use (a watcher is on it), so it is not forgotten. */
-  public void touch(TenantId tenant) {
-    Entry e = entries.get(tenant);
-    if (e != null) {
-      e.lastUsedMillis = System.currentTimeMillis();
-    }
-  }
-
   private Window window(Entry e) {
     long now = System.currentTimeMillis();
     Throwable error = e.lastError;
+    Duration staleFor = Duration.ZERO;
     if (error != null) {
       if (e.lastGoodMillis == 0) {
         meters.counter("scopeline.query.window.unavailable").increment();
@@ -144,11 +137,10 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
             + " s", error);
       }
       meters.counter("scopeline.query.window.stale").increment();
-      LiveWindow.Version v = e.window.current(nowNanos());
-      return new Window(v.report(), age, v.identity(), v.renders());
+      staleFor = age;
     }
     LiveWindow.Version v = e.window.current(nowNanos());
-    return new Window(v.report(), Duration.ZERO, v.identity(), v.renders());
+    return new Window(v.report(), staleFor, v.identity(), v.renders());
   }
 
   private Mono<Void> reconcileOnce(Entry e) {
