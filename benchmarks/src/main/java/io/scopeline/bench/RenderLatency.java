@@ -24,7 +24,8 @@ import java.util.Map;
 
 /**
  * Render latency of the processes and containers views at about 100, 1 000 and 10 000 process
- * nodes (cold: a new window each time, as when a quantum arrives), and the cost of 1 000 WebSocket
+ * nodes (cold: a new window each time, as when a quantum arrives), of every view of a 1 000-host
+ * Kubernetes fleet, and the cost of 1 000 WebSocket
  * watchers of one view per tick, rendering per connection (as Scope does) versus shared.
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks exec:java -Dbench.main=io.scopeline.bench.RenderLatency}
@@ -57,6 +58,24 @@ public final class RenderLatency {
             w.report.topology(TopologyType.CONTAINER).nodes().size(), view, percentile(ms, 50), percentile(ms, 99),
             decodeP50);
       }
+    }
+
+    // The standalone demo's shape: Kubernetes, 4 containers × 2 processes per host; grouped views
+    // (services, images) fold every host's nodes into a few.
+    Window k8s = new Window(1_000, 4, true);
+    System.out.printf(Locale.ROOT, "%n== every view, cold, %d hosts (Kubernetes: %d processes, %d containers)%n",
+        k8s.hosts, k8s.report.topology(TopologyType.PROCESS).nodes().size(),
+        k8s.report.topology(TopologyType.CONTAINER).nodes().size());
+    double k8sRead = percentile(time(30, () -> k8s.decodeAndMerge()), 50);
+    System.out.println("view                   nodes      bytes   render p50 ms   p99 ms   +json p50 ms   decode+merge p50 ms");
+    for (String view : new String[] {"hosts", "processes", "processes-by-name", "containers", "containers-by-hostname",
+        "containers-by-image", "pods", "services"}) {
+      double[] render = time(30, () -> new Views(k8s.report).summaries(view, DEFAULTS));
+      double[] json = time(30, () -> new Views(k8s.report).topologyJson(view, DEFAULTS));
+      System.out.printf(Locale.ROOT, "%-20s %7d %10d   %13.2f  %7.2f  %13.2f   %19.2f%n", view,
+          new Views(k8s.report).summaries(view, DEFAULTS).orElseThrow().size(),
+          new Views(k8s.report).topologyJson(view, DEFAULTS).orElseThrow().length, percentile(render, 50),
+          percentile(render, 99), percentile(json, 50), k8sRead);
     }
 
     Window w = windowWithProcesses(1_000);
@@ -121,9 +140,14 @@ public final class RenderLatency {
     long now;
 
     Window(int hosts) {
+      this(hosts, 6, false);
+    }
+
+    Window(int hosts, int containersPerHost, boolean kubernetes) {
       this.hosts = hosts;
       this.now = System.currentTimeMillis() * 1_000_000L;
-      this.fleet = new ProbeFleet(new ProbeFleet.Spec(1, hosts, 6, 2, 0.05, Duration.ofSeconds(3), 42), now);
+      this.fleet = new ProbeFleet(new ProbeFleet.Spec(1, hosts, containersPerHost, 2, 0.05, Duration.ofSeconds(3), 42,
+          kubernetes), now);
       List<Report> reports = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         now += 3_000_000_000L;

@@ -48,16 +48,20 @@ final class Render {
   static Renderer map(Function<RNode, Collection<RNode>> f, Renderer input) {
     return ctx -> {
       Rendered in = input.render(ctx);
-      Map<String, RNode> output = new HashMap<>();
+      Map<String, List<RNode>> parts = new HashMap<>();
       Map<String, List<String>> mapped = new HashMap<>();
       Map<String, List<StringSet>> inEdges = new HashMap<>();
       for (RNode n : in.nodes().values()) {
         for (RNode out : f.apply(n)) {
-          output.merge(out.id(), out, (existing, added) -> added.merge(existing));
+          parts.computeIfAbsent(out.id(), x -> new ArrayList<>(1)).add(out);
           mapped.computeIfAbsent(n.id(), x -> new ArrayList<>(1)).add(out.id());
           inEdges.computeIfAbsent(out.id(), x -> new ArrayList<>()).add(n.adjacency());
         }
       }
+      Map<String, RNode> output = new HashMap<>(parts.size() * 2);
+      // A later part takes precedence, as in folding each into the one before; merging in a balanced
+      // tree gives the same node (merge is associative) without copying a growing group per part.
+      parts.forEach((id, list) -> output.put(id, mergeLatestFirst(list, list.size() - 1, 0)));
       for (Map.Entry<String, List<StringSet>> e : inEdges.entrySet()) {
         Set<String> adj = new HashSet<>();
         for (StringSet s : e.getValue()) {
@@ -72,6 +76,15 @@ final class Render {
       }
       return new Rendered(output, 0);
     };
+  }
+
+  /** {@code parts[hi].merge(parts[hi-1]).merge(...).merge(parts[lo])}, as a balanced tree of merges. */
+  private static RNode mergeLatestFirst(List<RNode> parts, int hi, int lo) {
+    if (hi == lo) {
+      return parts.get(hi);
+    }
+    int mid = (hi + lo + 1) >>> 1;
+    return mergeLatestFirst(parts, hi, mid).merge(mergeLatestFirst(parts, mid - 1, lo));
   }
 
   /** The union of several renderings, nodes with the same id merged. */
