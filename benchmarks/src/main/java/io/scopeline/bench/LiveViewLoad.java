@@ -31,8 +31,10 @@ import reactor.netty.http.websocket.WebsocketInbound;
  * process, so its CPU and memory are measured apart from the clients'.
  *
  * <ul>
- *   <li>{@code GET /api/topology/{view}} latency per view with 1 and 8 clients; the same-run floor
- *       is the same server serving a static file of the same size (pre-encoded body).
+ *   <li>{@code GET /api/topology/{view}} latency per view with 1 and 8 clients, plain and (with
+ *       {@code encodings=identity,gzip}) gzipped; the same-run floor is the same server serving a
+ *       static file of the same bytes (pre-encoded body).
+ *   <li>Time to the first WebSocket frame per view, of a new stream and of one already watched.
  *   <li>WebSocket fan-out: N watchers of one view (or spread over many views), the server's CPU
  *       above its idle (fleet running, no watchers), share of frames delivered, largest gap, RSS.
  * </ul>
@@ -64,8 +66,14 @@ public final class LiveViewLoad {
         continue;
       }
       try (Server server = Server.start(jar, Integer.parseInt(h))) {
-        requests(server, Arrays.stream(a.getOrDefault("clients", "1,8").split(",")).mapToInt(Integer::parseInt)
-            .toArray(), seconds);
+        int[] clients = Arrays.stream(a.getOrDefault("clients", "1,8").split(",")).mapToInt(Integer::parseInt)
+            .toArray();
+        for (String encoding : a.getOrDefault("encodings", "identity").split(",")) {
+          requests(server, clients, seconds, encoding.equals("gzip"));
+        }
+        if (Boolean.parseBoolean(a.getOrDefault("firstFrames", "true"))) {
+          firstFrames(server);
+        }
       }
     }
     String wsHosts = a.getOrDefault("wsHosts", "30");
@@ -94,33 +102,49 @@ public final class LiveViewLoad {
 
   // ---- requests -----------------------------------------------------------------------------
 
-  private static void requests(Server server, int[] clientCounts, int seconds) throws Exception {
+  private static void requests(Server server, int[] clientCounts, int seconds, boolean gzip) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     Map<String, Integer> sizes = new HashMap<>();
     for (String view : VIEWS) {
-      byte[] body = get(http, server.url("/api/topology/" + view));
+      byte[] body = get(http, server.url("/api/topology/" + view), gzip);
+      if (gzip) {
+        // The first gzip request of a version may get JSON while its gzip is made.
+        for (int i = 0; i < 50 && !isGzip(body); i++) {
+          Thread.sleep(100);
+          body = get(http, server.url("/api/topology/" + view), true);
+        }
+      }
       sizes.put(view, body.length);
       // The floor: the same bytes as a static file of the same server (no window, no render).
-      Files.write(server.floorDir.resolve("floor-" + view + ".json"), body);
+      Files.write(server.floorDir.resolve(floorFile(view, gzip)), body);
     }
-    String counts = get(http, server.url("/api/topology")).length > 0 ? countNodes(http, server) : "";
-    System.out.printf(Locale.ROOT, "%n%d hosts (%s), GET /api/topology/{view}, %d s per view and client count,"
-        + " after 10 s of warm-up%n", server.hosts, counts, seconds);
-    load(http, server, 4, Duration.ofSeconds(10), VIEWS.get(1), false);
-    System.out.println("clients  view                      bytes     p50 ms   p99 ms   floor p50   floor p99   req/s");
+    String counts = get(http, server.url("/api/topology"), false).length > 0 ? countNodes(http, server) : "";
+    System.out.printf(Locale.ROOT, "%n%d hosts (%s), GET /api/topology/{view}%s, %d s per view and client count,"
+        + " after 10 s of warm-up%n", server.hosts, counts, gzip ? " with Accept-Encoding: gzip" : "", seconds);
+    load(http, server, 4, Duration.ofSeconds(10), VIEWS.get(1), false, gzip);
+    System.out.println("clients  view                      bytes     p50 ms   p99 ms   floor p50   floor p99   req/s"
+        + "  failed  smallest");
     for (int clients : clientCounts) {
       for (String view : VIEWS) {
-        double[] live = load(http, server, clients, Duration.ofSeconds(seconds), view, false);
-        double[] floor = load(http, server, clients, Duration.ofSeconds(Math.max(2, seconds / 2)), view, true);
-        System.out.printf(Locale.ROOT, "%7d  %-24s %7d  %8.2f %8.2f  %10.2f  %10.2f  %6.0f%n", clients, view,
-            sizes.get(view), live[0], live[1], floor[0], floor[1], live[2]);
+        double[] live = load(http, server, clients, Duration.ofSeconds(seconds), view, false, gzip);
+        double[] floor = load(http, server, clients, Duration.ofSeconds(Math.max(2, seconds / 2)), view, true, gzip);
+        System.out.printf(Locale.ROOT, "%7d  %-24s %7d  %8.2f %8.2f  %10.2f  %10.2f  %6.0f  %6.0f  %8.0f%n", clients,
+            view, sizes.get(view), live[0], live[1], floor[0], floor[1], live[2], live[3] + floor[3], live[4]);
       }
     }
   }
 
+  private static String floorFile(String view, boolean gzip) {
+    return "floor-" + view + (gzip ? ".json.gz" : ".json");
+  }
+
+  private static boolean isGzip(byte[] body) {
+    return body.length > 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
+  }
+
   private static String countNodes(HttpClient http, Server server) throws Exception {
-    String processes = new String(get(http, server.url("/api/topology/processes")));
-    String containers = new String(get(http, server.url("/api/topology/containers")));
+    String processes = new String(get(http, server.url("/api/topology/processes"), false));
+    String containers = new String(get(http, server.url("/api/topology/containers"), false));
     return count(processes) + " processes, " + count(containers) + " containers";
   }
 
@@ -133,11 +157,13 @@ public final class LiveViewLoad {
     return nodes == null ? 0 : nodes.size();
   }
 
-  /** p50, p99 (ms) and requests per second of {@code clients} looping GETs for {@code d}. */
-  private static double[] load(HttpClient http, Server server, int clients, Duration d, String view, boolean floor)
-      throws Exception {
-    URI uri = server.url(floor ? "/floor-" + view + ".json" : "/api/topology/" + view);
+  /** p50, p99 (ms), requests per second, failed requests and the smallest body of {@code clients} looping GETs for {@code d}. */
+  private static double[] load(HttpClient http, Server server, int clients, Duration d, String view, boolean floor,
+      boolean gzip) throws Exception {
+    URI uri = server.url(floor ? "/" + floorFile(view, gzip) : "/api/topology/" + view);
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+    java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong smallest = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     long end = System.nanoTime() + d.toNanos();
     for (int c = 0; c < clients; c++) {
@@ -145,11 +171,14 @@ public final class LiveViewLoad {
         while (System.nanoTime() < end) {
           long t0 = System.nanoTime();
           try {
-            get(http, uri);
+            smallest.accumulateAndGet(get(http, uri, gzip).length, Math::min);
+            latencies.add(System.nanoTime() - t0);
           } catch (Exception e) {
-            throw new IllegalStateException(e);
+            // Counted and shown, never folded into the latencies: a fast error is not a fast answer.
+            if (failed.getAndIncrement() == 0) {
+              System.out.println("  first failure of " + uri + ": " + e.getMessage());
+            }
           }
-          latencies.add(System.nanoTime() - t0);
         }
         return null;
       });
@@ -158,18 +187,72 @@ public final class LiveViewLoad {
     pool.awaitTermination(d.toSeconds() + 60, TimeUnit.SECONDS);
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     if (sorted.length == 0) {
-      return new double[] {Double.NaN, Double.NaN, 0};
+      return new double[] {Double.NaN, Double.NaN, 0, failed.get(), 0};
     }
     return new double[] {sorted[sorted.length / 2] / 1e6, sorted[(int) Math.min(sorted.length - 1,
-        Math.ceil(sorted.length * 0.99) - 1)] / 1e6, sorted.length / (double) d.toSeconds()};
+        Math.ceil(sorted.length * 0.99) - 1)] / 1e6, sorted.length / (double) d.toSeconds(), failed.get(),
+        smallest.get()};
   }
 
-  private static byte[] get(HttpClient http, URI uri) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+  /** The body as sent (a gzip body is not unpacked: that is the client's cost, not the server's). */
+  private static byte[] get(HttpClient http, URI uri, boolean gzip) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+    if (gzip) {
+      request.header("Accept-Encoding", "gzip");
+    }
+    HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(uri + " answered " + r.statusCode() + ": " + new String(r.body()));
     }
     return r.body();
+  }
+
+  // ---- first frames -------------------------------------------------------------------------
+
+  /**
+   * Time from opening a WebSocket to its first frame, per view: of a view no one watches yet (a new
+   * frame stream: the view is rendered for it) and of a view already watched (the stream's latest
+   * frame is replayed).
+   */
+  private static void firstFrames(Server server) throws Exception {
+    reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.newConnection();
+    System.out.printf(Locale.ROOT, "%n%d hosts, time to the first WebSocket frame (t=1s), 5 sockets per row%n",
+        server.hosts);
+    System.out.println("view                      new stream p50 ms   max ms   joining p50 ms   max ms   frame bytes");
+    int round = 0;
+    for (String view : VIEWS) {
+      double[] fresh = new double[5];
+      double[] joining = new double[5];
+      long bytes = 0;
+      for (int i = 0; i < 5; i++) {
+        // A parameter the server ignores but keys streams by: each socket a view no one watches.
+        String path = "/api/topology/" + view + "/ws?t=1s&first=" + (round++);
+        List<Disposable> open = new ArrayList<>();
+        long[] first = firstFrame(client, server.url(path), open);
+        fresh[i] = first[0] / 1e6;
+        bytes = Math.max(bytes, first[1]);
+        joining[i] = firstFrame(client, server.url(path), open)[0] / 1e6;
+        open.forEach(Disposable::dispose);
+      }
+      Arrays.sort(fresh);
+      Arrays.sort(joining);
+      System.out.printf(Locale.ROOT, "%-24s  %18.1f  %7.1f  %15.1f  %7.1f  %12d%n", view, fresh[2], fresh[4],
+          joining[2], joining[4], bytes);
+    }
+  }
+
+  /** Nanoseconds from connecting to the first frame, and its size; the socket stays open in {@code open}. */
+  private static long[] firstFrame(reactor.netty.http.client.HttpClient client, URI uri, List<Disposable> open)
+      throws Exception {
+    java.util.concurrent.CompletableFuture<long[]> got = new java.util.concurrent.CompletableFuture<>();
+    long t0 = System.nanoTime();
+    open.add(client.websocket(reactor.netty.http.client.WebsocketClientSpec.builder().maxFramePayloadLength(1 << 30)
+            .build()).uri(uri.toString())
+        .handle((WebsocketInbound in, Object out) -> in.aggregateFrames(1 << 30).receiveFrames().doOnNext(f -> {
+          got.complete(new long[] {System.nanoTime() - t0, f.content().readableBytes()});
+        }).then())
+        .subscribe(v -> { }, got::completeExceptionally));
+    return got.get(60, TimeUnit.SECONDS);
   }
 
   // ---- WebSocket fan-out --------------------------------------------------------------------
@@ -285,7 +368,7 @@ public final class LiveViewLoad {
           throw new IllegalStateException("the server exited; see " + dataDir.resolve("server.log"));
         }
         try {
-          String body = new String(get(http, url("/api/topology/hosts")));
+          String body = new String(get(http, url("/api/topology/hosts"), false));
           if (count(body) >= hosts) {
             Thread.sleep(15_000); // a full window of quanta, and the JIT's first pass
             return;

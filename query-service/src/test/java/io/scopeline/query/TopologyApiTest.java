@@ -13,18 +13,23 @@ import io.scopeline.codec.WireHeaders;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
+import io.scopeline.model.Reports;
+import io.scopeline.query.live.EncodedBody;
 import io.scopeline.testing.ScopeAnswers;
 import io.scopeline.testsupport.SharedFixtures;
 import io.scopeline.testsupport.SharedInfrastructure;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +42,7 @@ import reactor.netty.http.client.WebsocketClientSpec;
 
 /** The topology API and its WebSocket, on the real read path. */
 class TopologyApiTest extends QueryTestBase {
+  private static final java.net.http.HttpClient RAW_HTTP = java.net.http.HttpClient.newHttpClient();
   private static final TenantId FIXTURE_TENANT = TenantId.of("fixture-tenant");
 
   static List<ScopeAnswers.Answer> scopeAnswers() {
@@ -138,6 +144,41 @@ class TopologyApiTest extends QueryTestBase {
       // The tick is two minutes; only the announcement can bring this frame.
       assertThat(w.next(Duration.ofSeconds(20))).contains("started;<host>").contains("\"add\":[");
     }
+  }
+
+  @Test
+  void aLargeAnswerIsGzippedForClientsThatAcceptItAndPlainForOthers() throws Exception {
+    TenantId tenant = TenantId.of("gzip-tenant");
+    List<Report> hosts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      hosts.add(host("gzip-host-" + i, now()));
+    }
+    store(tenant, now() - 1_000_000_000L, 0, Reports.merge(hosts));
+    byte[] plain = topologyBody(tenant, null, null);
+    assertThat(plain.length).isGreaterThan(EncodedBody.GZIP_MIN_BYTES);
+    // The first request that accepts gzip may get JSON while the gzip is made in the background.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      byte[] gzipped = topologyBody(tenant, "gzip, deflate, br", "gzip");
+      try (var in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
+        assertThat(in.readAllBytes()).isEqualTo(plain);
+      }
+    });
+    assertThat(topologyBody(tenant, "gzip;q=0, identity", null)).isEqualTo(plain);
+  }
+
+  /** The hosts answer as sent; {@code encoding} null expects a body that is not encoded. */
+  private byte[] topologyBody(TenantId tenant, String acceptEncoding, String encoding) throws Exception {
+    // Not WebTestClient: it asks for gzip itself and unpacks it, hiding what the server sent.
+    var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/topology/hosts"))
+        .header(WireHeaders.ORG_ID, tenant.value());
+    if (acceptEncoding != null) {
+      request.header(HttpHeaders.ACCEPT_ENCODING, acceptEncoding);
+    }
+    var response = RAW_HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue(HttpHeaders.VARY)).hasValue(HttpHeaders.ACCEPT_ENCODING);
+    assertThat(response.headers().firstValue(HttpHeaders.CONTENT_ENCODING)).isEqualTo(Optional.ofNullable(encoding));
+    return response.body();
   }
 
   @Test

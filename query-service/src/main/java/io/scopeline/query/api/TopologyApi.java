@@ -4,6 +4,7 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.JsonOut;
 import io.scopeline.render.Views;
+import io.scopeline.query.live.EncodedBody;
 import io.scopeline.query.live.LatestBodies;
 import io.scopeline.query.live.TopologyViews;
 import io.scopeline.query.read.WindowReader;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -39,7 +41,7 @@ public final class TopologyApi {
   }
 
   public Mono<ServerResponse> topologies(ServerRequest request) {
-    return answer(request, (w, v) -> JsonOut.bytes(v.get().topologies(query(request))));
+    return answer(request, (w, v) -> new EncodedBody(JsonOut.bytes(v.get().topologies(query(request)))));
   }
 
   public Mono<ServerResponse> topology(ServerRequest request) {
@@ -52,9 +54,11 @@ public final class TopologyApi {
     Map<String, List<String>> query = query(request);
     // The version's Views is made inside the render, so a request answered from the previous
     // version does not wait for it either.
-    return answer(request, (w, v) -> w.renders() == null ? v.get().topologyJson(name, query).orElse(null)
+    boolean gzip = acceptsGzip(request);
+    return answer(request, (w, v) -> w.renders() == null
+        ? v.get().topologyJson(name, query).map(EncodedBody::new).orElse(null)
         : latest.body(censoring(request) + "\n" + Views.renderKey(name, query), w,
-            () -> v.get().topologyJson(name, query)).orElse(null));
+            () -> v.get().topologyJson(name, query), gzip).orElse(null));
   }
 
   public Mono<ServerResponse> node(ServerRequest request) {
@@ -65,8 +69,8 @@ public final class TopologyApi {
     // Like Scope: the id is taken from the raw path and query-unescaped (%2F works, + is a space).
     String raw = request.uri().getRawPath();
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
-    return answer(request, (w, v) -> JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
-        () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id))));
+    return answer(request, (w, v) -> new EncodedBody(JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
+        () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)))));
   }
 
   static Map<String, List<String>> query(ServerRequest request) {
@@ -78,7 +82,36 @@ public final class TopologyApi {
         + request.queryParam("hideEnvironmentVariables").orElse("");
   }
 
-  private Mono<ServerResponse> answer(ServerRequest request, BiFunction<WindowReader.Window, Supplier<Views>, byte[]> body) {
+  /** Whether the client takes a gzip body ({@code Accept-Encoding} names gzip or *, without q=0). */
+  static boolean acceptsGzip(ServerRequest request) {
+    for (String header : request.headers().header(HttpHeaders.ACCEPT_ENCODING)) {
+      for (String coding : header.split(",")) {
+        String[] parts = coding.split(";");
+        String name = parts[0].trim();
+        if (!name.equalsIgnoreCase("gzip") && !name.equals("*")) {
+          continue;
+        }
+        double q = 1;
+        for (int i = 1; i < parts.length; i++) {
+          String param = parts[i].trim();
+          if (param.startsWith("q=")) {
+            try {
+              q = Double.parseDouble(param.substring(2));
+            } catch (NumberFormatException e) {
+              q = 0; // unreadable: taken as not accepted
+            }
+          }
+        }
+        if (q > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private Mono<ServerResponse> answer(ServerRequest request,
+      BiFunction<WindowReader.Window, Supplier<Views>, EncodedBody> body) {
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
@@ -87,15 +120,22 @@ public final class TopologyApi {
       return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
           .publishOn(cpu)
           .flatMap(w -> {
-            byte[] json = body.apply(w, () -> views.of(w, hideArgs, hideEnv));
-            if (json == null) {
-              json = JsonOut.bytes(null);
+            EncodedBody encoded = body.apply(w, () -> views.of(w, hideArgs, hideEnv));
+            if (encoded == null) {
+              encoded = new EncodedBody(JsonOut.bytes(null));
             }
             var ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-cache");
             if (w.stale()) {
               ok = ok.header(ScopeApi.STALE_HEADER, Long.toString(w.staleFor().toSeconds()));
             }
-            return ok.bodyValue(json);
+            if (!encoded.worthCompressing()) {
+              return ok.bodyValue(encoded.json());
+            }
+            ok = ok.header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+            byte[] gzip = encoded.gzipIfMade();
+            return gzip != null && acceptsGzip(request)
+                ? ok.header(HttpHeaders.CONTENT_ENCODING, "gzip").bodyValue(gzip)
+                : ok.bodyValue(encoded.json());
           });
     });
     return response.onErrorResume(ApiRequests.Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))

@@ -26,12 +26,14 @@ import reactor.core.scheduler.Scheduler;
 public final class LatestBodies implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LatestBodies.class);
 
-  private record Rendered(String identity, Optional<byte[]> body) {}
+  private record Rendered(String identity, Optional<EncodedBody> body) {}
 
   /** A view's newest body and the version being rendered for it, if any. */
   private static final class View {
     final AtomicReference<Rendered> latest = new AtomicReference<>();
     final AtomicReference<String> rendering = new AtomicReference<>();
+    /** Whether any client of this view accepted gzip: its next versions are gzipped as they render. */
+    volatile boolean gzipWanted;
   }
 
   private final Cache<String, View> views = Caffeine.newBuilder().maximumSize(50_000)
@@ -62,39 +64,65 @@ public final class LatestBodies implements AutoCloseable {
   /**
    * The body of {@code view} (topology, options, censoring) of live window {@code w}: rendered now
    * if the view has no body yet, else the newest rendered one (and the render of {@code w} is
-   * queued if it is newer).
+   * queued if it is newer). With {@code gzip} (the client accepts it) the body's gzip is made in
+   * the background if it is not made yet, and so are those of the view's later versions.
    */
-  public Optional<byte[]> body(String view, Window w, Supplier<Optional<byte[]>> render) {
-    return body(views.get(LiveWindow.lineage(w.identity()) + "\n" + view, k -> new View()), w, render);
+  public Optional<EncodedBody> body(String view, Window w, Supplier<Optional<byte[]>> render, boolean gzip) {
+    return body(views.get(LiveWindow.lineage(w.identity()) + "\n" + view, k -> new View()), w, render, gzip);
   }
 
-  private Optional<byte[]> body(View view, Window w, Supplier<Optional<byte[]>> render) {
+  private Optional<EncodedBody> body(View view, Window w, Supplier<Optional<byte[]>> render, boolean gzip) {
+    if (gzip) {
+      view.gzipWanted = true;
+    }
     Rendered r = view.latest.get();
     if (r != null && r.identity().equals(w.identity())) {
-      return r.body();
+      return gzipLater(r.body(), gzip);
     }
     if (r == null || worker == null) {
-      Optional<byte[]> body = render.get();
+      Optional<EncodedBody> body = render.get().map(EncodedBody::new);
       view.latest.set(new Rendered(w.identity(), body));
-      return body;
+      return gzipLater(body, gzip);
     }
     String identity = w.identity();
     String pending = view.rendering.get();
     if (!identity.equals(pending) && view.rendering.compareAndSet(pending, identity)) {
-      Sinks.EmitResult result = jobs.tryEmitNext(() -> {
+      boolean queued = submit(() -> {
         if (!identity.equals(view.rendering.get())) {
           return; // a newer version is queued behind this one
         }
         background.increment();
-        view.latest.set(new Rendered(identity, render.get()));
+        Optional<EncodedBody> body = render.get().map(EncodedBody::new);
+        if (view.gzipWanted) {
+          body.filter(EncodedBody::claimGzip).ifPresent(EncodedBody::makeGzip);
+        }
+        view.latest.set(new Rendered(identity, body));
         view.rendering.compareAndSet(identity, null);
       });
-      if (result.isFailure()) {
+      if (!queued) {
         view.rendering.compareAndSet(identity, null);
       }
     }
     stale.increment();
-    return r.body();
+    return gzipLater(r.body(), gzip);
+  }
+
+  private Optional<EncodedBody> gzipLater(Optional<EncodedBody> body, boolean gzip) {
+    if (gzip && body.isPresent() && body.get().claimGzip()) {
+      EncodedBody b = body.get();
+      if (worker == null || !submit(b::makeGzip)) {
+        b.makeGzip();
+      }
+    }
+    return body;
+  }
+
+  /** Queues a background job; false if the queue refused it. */
+  private boolean submit(Runnable job) {
+    // The queue takes one producer at a time; requests on several threads queue jobs at once.
+    synchronized (jobs) {
+      return jobs.tryEmitNext(job).isSuccess();
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.scopeline.query.live;
 
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
+import io.scopeline.model.ReportAccumulator;
 import io.scopeline.model.SlidingMerge;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -153,7 +154,10 @@ final class LiveWindow {
   }
 
   private Report merged() {
-    Report window = Report.withDefaults().merge(sliding.value());
+    // Shortcut reports are small and, on a big tenant, many (every container start or stop);
+    // folding each into the window would copy the whole window per report.
+    ReportAccumulator window = new ReportAccumulator(Report.withDefaults());
+    window.add(sliding.value());
     long newestQuantum = quanta.isEmpty() ? -1 : quanta.lastKey();
     List<Shortcut> newer = new ArrayList<>();
     for (Shortcut s : shortcuts.values()) {
@@ -163,9 +167,9 @@ final class LiveWindow {
     }
     newer.sort(java.util.Comparator.comparingLong(Shortcut::atNanos));
     for (Shortcut s : newer) {
-      window = window.merge(s.report());
+      window.add(s.report());
     }
-    return window.withId(Long.toHexString(mix(epoch.hashCode() * 31L + changes)));
+    return window.build().withId(Long.toHexString(mix(epoch.hashCode() * 31L + changes)));
   }
 
   private static Report mergeInOrder(java.util.Collection<Report> reports) {
