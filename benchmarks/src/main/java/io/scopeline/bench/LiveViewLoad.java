@@ -44,7 +44,7 @@ import reactor.netty.http.websocket.WebsocketInbound;
  * -Dexec.args="hosts=10,100 clients=1,8 seconds=10 wsHosts=30 watchers=100,1000 spread=1000/100"}.
  */
 public final class LiveViewLoad {
-  private static final List<String> VIEWS = List.of("hosts", "processes", "processes-by-name", "containers",
+  private static List<String> VIEWS = List.of("hosts", "processes", "processes-by-name", "containers",
       "containers-by-hostname", "containers-by-image", "pods", "services");
   private static final long TICKS = Long.parseLong(System.getProperty("ticks", "30"));
 
@@ -61,6 +61,9 @@ public final class LiveViewLoad {
       throw new IllegalStateException(jar + " is missing: ./mvnw -q -pl standalone -am -DskipTests install");
     }
     int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
+    if (a.containsKey("views")) {
+      VIEWS = List.of(a.get("views").split(","));
+    }
     for (String h : a.getOrDefault("hosts", "10,100").split(",")) {
       if (h.isBlank()) {
         continue;

@@ -69,7 +69,7 @@ abstract class QueryTestBase {
   @BeforeEach
   void setUp() {
     http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
-        .build();
+        .codecs(c -> c.defaultCodecs().maxInMemorySize(16 << 20)).build();
     SharedInfrastructure.get().createBucketAndTable(storage.s3().bucket(), storage.dynamodb().table());
   }
 

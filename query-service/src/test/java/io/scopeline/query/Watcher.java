@@ -26,7 +26,7 @@ final class Watcher implements AutoCloseable {
 
   Watcher(int port, String tenant, String path) {
     var client = new ReactorNettyWebSocketClient(HttpClient.create(),
-        () -> WebsocketClientSpec.builder().handlePing(true));
+        () -> WebsocketClientSpec.builder().handlePing(true).maxFramePayloadLength(16 << 20));
     HttpHeaders headers = new HttpHeaders();
     headers.add(WireHeaders.ORG_ID, tenant);
     connection = client.execute(URI.create("ws://127.0.0.1:" + port + path), headers,

@@ -42,6 +42,7 @@ public final class LatestBodies implements AutoCloseable {
   private final Counter stale;
   private final Counter background;
   private Disposable worker;
+  private Scheduler scheduler;
 
   public LatestBodies(MeterRegistry meters) {
     this.stale = Counter.builder("scopeline.query.render.stale")
@@ -50,8 +51,12 @@ public final class LatestBodies implements AutoCloseable {
         .description("live view renders done in the background").register(meters);
   }
 
-  /** Renders queued views one at a time on {@code cpu} (in order, so a view's bodies only move forward). */
+  /**
+   * Renders queued views one at a time on {@code cpu} (in order, so a view's bodies only move
+   * forward); {@link #close} disposes it.
+   */
   public void start(Scheduler cpu) {
+    this.scheduler = cpu;
     worker = jobs.asFlux()
         .concatMap(job -> Mono.fromRunnable(job).subscribeOn(cpu)
             .onErrorResume(e -> {
@@ -129,6 +134,7 @@ public final class LatestBodies implements AutoCloseable {
   public void close() {
     if (worker != null) {
       worker.dispose();
+      scheduler.dispose();
     }
   }
 }
