@@ -118,7 +118,22 @@ public final class Standalone implements AutoCloseable {
     p.put("scopeline.query.default-tenant", options.tenant());
     // Three missed 3 s publishes mark a probe silent; no extra floor, so the UI shows it within ~10 s.
     p.put("scopeline.liveness.min-silence", "9s");
+    // Kafka static membership under a name that belongs to this data directory (whose embedded
+    // Kafka holds the group): restarted after a crash, ingest resumes at once instead of waiting
+    // for its dead self's session to time out. -Dscopeline.kafka.group-instance-id= turns it off.
+    p.put("scopeline.kafka.group-instance-id", groupInstanceId(options.dataDir()));
     return p;
+  }
+
+  /** A stable group member name for a data directory (a short hash of its absolute path). */
+  static String groupInstanceId(Path dataDir) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "standalone-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   private void startDemo() {

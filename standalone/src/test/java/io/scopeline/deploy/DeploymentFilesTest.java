@@ -8,6 +8,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -104,6 +105,7 @@ class DeploymentFilesTest {
       // The models generated from Kubernetes' OpenAPI schema reject unknown fields and missing required ones.
       switch (o.get("apiVersion") + " " + kind) {
         case "apps/v1 Deployment" -> V1Deployment.validateJsonElement(json);
+        case "apps/v1 StatefulSet" -> V1StatefulSet.validateJsonElement(json);
         case "v1 Service" -> V1Service.validateJsonElement(json);
         case "v1 ConfigMap" -> V1ConfigMap.validateJsonElement(json);
         case "v1 Secret" -> V1Secret.validateJsonElement(json);
@@ -132,8 +134,20 @@ class DeploymentFilesTest {
         assertThat(cast(c.get("resources")).keySet()).contains("requests", "limits");
       }
     }
-    assertThat(kinds).contains("Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ConfigMap",
-        "Secret", "ServiceAccount");
+    assertThat(kinds).contains("Deployment", "StatefulSet", "Service", "PodDisruptionBudget",
+        "HorizontalPodAutoscaler", "ConfigMap", "Secret", "ServiceAccount");
+    // Ingest pods keep their names across restarts, and that name is their Kafka group member name
+    // (static membership: a restarted pod gets its partitions back at once).
+    Map<String, Object> ingest = Kustomize.find(objects, "StatefulSet", "scopeline-ingest");
+    assertThat(ingest).as("ingest runs as a StatefulSet").isNotNull();
+    assertThat(Kustomize.find(objects, "Service", (String) cast(ingest.get("spec")).get("serviceName")))
+        .as("the StatefulSet's governing service").isNotNull();
+    Map<String, Object> instanceId = list(Kustomize.containers(ingest).get(0).get("env")).stream().map(e -> cast(e))
+        .filter(e -> "SCOPELINE_KAFKA_GROUPINSTANCEID".equals(e.get("name"))).findFirst().orElseThrow();
+    assertThat(cast(cast(instanceId.get("valueFrom")).get("fieldRef")).get("fieldPath")).isEqualTo("metadata.name");
+    Map<String, Object> hpaTarget = cast(cast(Kustomize.find(objects, "HorizontalPodAutoscaler", "scopeline-ingest")
+        .get("spec")).get("scaleTargetRef"));
+    assertThat(hpaTarget.get("kind")).isEqualTo("StatefulSet");
     // Ingest cannot usefully scale beyond the topic's partitions.
     Map<String, Object> ingestHpa = Kustomize.find(objects, "HorizontalPodAutoscaler", "scopeline-ingest");
     Map<String, Object> ingestYml = Kustomize.yamlDocuments(ROOT.resolve("ingest-service/src/main/resources/application.yml"))

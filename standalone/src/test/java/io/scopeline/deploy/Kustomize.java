@@ -69,6 +69,9 @@ final class Kustomize {
     for (Object r : list(k.get("replicas"))) {
       Map<String, Object> replicas = cast(r);
       Map<String, Object> target = find(objects, "Deployment", (String) replicas.get("name"));
+      if (target == null) {
+        target = find(objects, "StatefulSet", (String) replicas.get("name"));
+      }
       cast(target.get("spec")).put("replicas", replicas.get("count"));
     }
     for (Object i : list(k.get("images"))) {
@@ -110,7 +113,7 @@ final class Kustomize {
   }
 
   static List<Map<String, Object>> containers(Map<String, Object> o) {
-    if (!"Deployment".equals(o.get("kind"))) {
+    if (!"Deployment".equals(o.get("kind")) && !"StatefulSet".equals(o.get("kind"))) {
       return List.of();
     }
     Map<String, Object> pod = cast(cast(cast(o.get("spec")).get("template")).get("spec"));

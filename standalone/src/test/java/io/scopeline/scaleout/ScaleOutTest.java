@@ -95,21 +95,6 @@ class ScaleOutTest {
     return ServiceProcess.start(name, "io.scopeline.query.QueryApplication", FreePorts.pick(), storage());
   }
 
-  private static ProducerRecord<String, byte[]> report(String tenant, int seq) {
-    long now = System.currentTimeMillis() * 1_000_000L;
-    String host = "host-" + tenant + ";<host>";
-    Node h = Node.of(host, "host").withLatest("host_name", now, "host-" + tenant);
-    Node p = Node.of("host-" + tenant + ";" + seq, "process").withLatest("pid", now, Integer.toString(seq))
-        .withLatest("host_node_id", now, host);
-    Report r = Report.builder().ts(now).windowNanos(1_000_000_000L)
-        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(h))
-        .topology(TopologyType.PROCESS, TopologyType.PROCESS.defaultTopology().withNode(p)).build();
-    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(TOPIC, tenant, ReportCodec.encode(r,
-        ReportFormat.MSGPACK_GZIP));
-    rec.headers().add(WireHeaders.ORG_ID, tenant.getBytes(StandardCharsets.UTF_8));
-    return rec;
-  }
-
   @Test
   void replicasFailOverWithoutLossOrConflictingWrites() throws Exception {
     infra.kafka().createTopics(4, TOPIC, TOPIC + ".dlq", TOPIC + ".status");
@@ -134,7 +119,7 @@ class ScaleOutTest {
       Thread steady = new Thread(() -> {
         int seq = 0;
         while (live.get()) {
-          producer.send(report("so-live", seq++));
+          producer.send(StoredReports.report(TOPIC, "so-live", seq++));
           try {
             Thread.sleep(300);
           } catch (InterruptedException e) {
@@ -150,7 +135,7 @@ class ScaleOutTest {
       int perTenant = 60;
       for (int seq = 0; seq < perTenant; seq++) {
         for (String tenant : TENANTS) {
-          producer.send(report(tenant, seq)).get();
+          producer.send(StoredReports.report(TOPIC, tenant, seq)).get();
           sent.computeIfAbsent(tenant, t -> new TreeSet<>()).add(seq);
         }
         if (seq == perTenant / 3) {
@@ -165,7 +150,7 @@ class ScaleOutTest {
         Map<String, Set<Integer>> stored = Map.of();
         boolean dumped = false;
         while (System.nanoTime() < deadline) {
-          stored = indexedProcesses(s3, dynamo);
+          stored = StoredReports.indexedProcesses(s3, dynamo, BUCKET, TABLE);
           if (everythingStored(stored, sent)) {
             break;
           }
@@ -210,30 +195,6 @@ class ScaleOutTest {
     return TENANTS.stream().allMatch(t -> stored.getOrDefault(t, Set.of()).containsAll(sent.get(t)));
   }
 
-  private static Report read(S3AsyncClient s3, String key) {
-    byte[] bytes = s3.getObject(b -> b.bucket(BUCKET).key(key), AsyncResponseTransformer.toBytes()).join()
-        .asByteArray();
-    return ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT);
-  }
-
-  private static Set<Integer> pids(Report r) {
-    Set<Integer> out = new HashSet<>();
-    r.topology(TopologyType.PROCESS).nodes().forEach((id, n) -> out.add(Integer.parseInt(n.latest().get("pid"))));
-    return out;
-  }
-
-  /** Tenant → processes of every quantum the index points at. */
-  private static Map<String, Set<Integer>> indexedProcesses(S3AsyncClient s3, DynamoDbAsyncClient dynamo) {
-    Map<String, Set<Integer>> out = new HashMap<>();
-    var items = dynamo.scan(b -> b.tableName(TABLE)).join().items();
-    for (var item : items) {
-      String hour = item.get("hour").s();
-      String tenant = hour.substring(0, hour.lastIndexOf('-'));
-      out.computeIfAbsent(tenant, t -> new HashSet<>()).addAll(pids(read(s3, item.get("report").s())));
-    }
-    return out;
-  }
-
   /**
    * For every object: re-reads the Kafka records its key names (partition, first..last offset,
    * the key's tenant and quantum) and checks the object holds exactly their processes.
@@ -272,7 +233,8 @@ class ScaleOutTest {
             }
           }
         }
-        assertThat(pids(read(s3, key))).as("object %s", key).isEqualTo(pids(Reports.merge(records)));
+        assertThat(StoredReports.pids(StoredReports.read(s3, BUCKET, key))).as("object %s", key)
+            .isEqualTo(StoredReports.pids(Reports.merge(records)));
         checked++;
       }
     }

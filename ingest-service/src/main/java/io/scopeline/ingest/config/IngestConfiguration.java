@@ -131,6 +131,13 @@ public class IngestConfiguration {
     return new ShortcutNotifier(hot, props, meters);
   }
 
+  /** {@code /actuator/health} → {@code ingestPartitions}: partitions held, seconds since their last record. */
+  @Bean
+  org.springframework.boot.health.contributor.HealthIndicator ingestPartitionsHealthIndicator(IngestPipeline pipeline) {
+    return () -> (pipeline.isRunning() ? org.springframework.boot.health.contributor.Health.up()
+        : org.springframework.boot.health.contributor.Health.outOfService()).withDetails(pipeline.status()).build();
+  }
+
   @Bean
   IngestPipeline ingestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder,
       SegmentWriter writer, DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage,

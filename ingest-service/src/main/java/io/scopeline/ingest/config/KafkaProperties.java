@@ -16,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topicPartitions partitions for topics this service creates
  * @param sessionTimeout how long a silent instance keeps its partitions before the group moves
  *     them to the others (Kafka's consumer session timeout; heartbeats go every third of it)
+ * @param groupInstanceId this instance's stable name in the group (Kafka static membership,
+ *     KIP-345): restarted after a crash under the same name, it gets its partitions back at once
+ *     instead of after {@code sessionTimeout}; a graceful stop still hands them over at once. Empty
+ *     (the default): dynamic membership. Each instance needs its own name (a pod's stable name).
  */
 @ConfigurationProperties("scopeline.kafka")
 public record KafkaProperties(
@@ -27,4 +31,10 @@ public record KafkaProperties(
     @DefaultValue("500") int maxPollRecords,
     @DefaultValue("false") boolean createTopics,
     @DefaultValue("6") int topicPartitions,
-    @DefaultValue("45s") java.time.Duration sessionTimeout) {}
+    @DefaultValue("45s") java.time.Duration sessionTimeout,
+    @DefaultValue("") String groupInstanceId) {
+
+  public boolean staticMembership() {
+    return groupInstanceId != null && !groupInstanceId.isBlank();
+  }
+}

@@ -12,6 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -83,7 +87,11 @@ public final class IngestPipeline implements SmartLifecycle {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, kafka.maxPollRecords());
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scopeline-ingest-" + ProcessHandle.current().pid());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "scopeline-ingest-" + (kafka.staticMembership() ? kafka.groupInstanceId()
+        : Long.toString(ProcessHandle.current().pid())));
+    if (kafka.staticMembership()) {
+      p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, kafka.groupInstanceId());
+    }
     p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) kafka.sessionTimeout().toMillis());
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, kafka.sessionTimeout().toMillis() / 3));
     return ReceiverOptions.<String, byte[]>create(p)
@@ -211,6 +219,28 @@ public final class IngestPipeline implements SmartLifecycle {
       log.warn("Ingest pipeline stopped without a complete flush (records will be replayed): {}", e.toString());
     } finally {
       halt();
+      if (kafka.staticMembership()) {
+        leaveGroup();
+      }
+    }
+  }
+
+  /**
+   * A static member's consumer does not leave the group when it closes (so that a restart gets its
+   * partitions back without a rebalance); on a graceful stop this instance is removed from the
+   * group explicitly, so the others take its partitions at once instead of after the session timeout.
+   */
+  private void leaveGroup() {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin.removeMembersFromConsumerGroup(kafka.consumerGroup(), new RemoveMembersFromConsumerGroupOptions(
+          List.of(new MemberToRemove(kafka.groupInstanceId())))).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      log.info("Left group {} as {}: its partitions move to the other instances now", kafka.consumerGroup(),
+          kafka.groupInstanceId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("Could not leave group {} as {} (its partitions move after the session timeout, {}): {}",
+          kafka.consumerGroup(), kafka.groupInstanceId(), kafka.sessionTimeout(), e.toString());
     }
   }
 
@@ -232,6 +262,28 @@ public final class IngestPipeline implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running != null;
+  }
+
+  /**
+   * What an operator needs to see a stuck or waiting consumer: the group, this instance's name in
+   * it, and per partition held the seconds since its last record and the records not committed yet.
+   */
+  public Map<String, Object> status() {
+    Map<String, Object> held = new java.util.TreeMap<>();
+    long now = System.currentTimeMillis();
+    partitions.forEach((tp, q) -> {
+      Map<String, Object> p = new java.util.LinkedHashMap<>();
+      long last = q.lastRecordAtMillis();
+      p.put("lastRecordAgeSeconds", last < 0 ? null : (now - last) / 1000.0);
+      p.put("uncommittedRecords", q.uncommittedRecords());
+      held.put(tp.toString(), p);
+    });
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("group", kafka.consumerGroup());
+    out.put("groupInstanceId", kafka.staticMembership() ? kafka.groupInstanceId() : "(dynamic membership)");
+    out.put("running", isRunning());
+    out.put("partitions", held);
+    return out;
   }
 
   /** Partitions this instance currently holds, with their committable offsets (for tests and ops). */

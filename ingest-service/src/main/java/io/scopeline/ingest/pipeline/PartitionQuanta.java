@@ -48,6 +48,7 @@ final class PartitionQuanta {
   private final ShortcutNotifier shortcuts;
   /** Consumed records' offset handles, until their offset is committed. */
   private final TreeMap<Long, ReceiverOffset> uncommitted = new TreeMap<>();
+  private volatile long lastRecordAtMillis = -1;
 
   private final Map<Key, Segment> open = new HashMap<>();
   private final List<Segment> persisting = new ArrayList<>();
@@ -80,6 +81,7 @@ final class PartitionQuanta {
    * on: at once normally, later when too many segments are being written (backpressure).
    */
   Mono<Void> accept(Decoded decoded) {
+    lastRecordAtMillis = System.currentTimeMillis();
     if (decoded.record() instanceof ReceiverRecord<String, byte[]> rr) {
       synchronized (this) {
         uncommitted.put(rr.offset(), rr.receiverOffset());
@@ -270,6 +272,11 @@ final class PartitionQuanta {
       return -1;
     }
     return held.isEmpty() ? nextOffset : Math.min(held.first(), nextOffset);
+  }
+
+  /** When this instance last took a record of the partition (epoch ms), or −1 if never. */
+  long lastRecordAtMillis() {
+    return lastRecordAtMillis;
   }
 
   /** Records read but not yet covered by a commit (the ack lag). */

@@ -1,0 +1,77 @@
+package io.scopeline.scaleout;
+
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.codec.ReportLimits;
+import io.scopeline.codec.WireHeaders;
+import io.scopeline.model.Node;
+import io.scopeline.model.Report;
+import io.scopeline.model.TopologyType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * Reports whose one process names their sequence number (its pid), and what the stores hold of
+ * them: which sequence numbers of which tenant every indexed quantum contains.
+ */
+final class StoredReports {
+  private StoredReports() {}
+
+  /** A record of {@code tenant}'s host with one process whose pid is {@code seq}. */
+  static ProducerRecord<String, byte[]> report(String topic, String tenant, int seq) {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    String host = "host-" + tenant + ";<host>";
+    Node h = Node.of(host, "host").withLatest("host_name", now, "host-" + tenant);
+    Node p = Node.of("host-" + tenant + ";" + seq, "process").withLatest("pid", now, Integer.toString(seq))
+        .withLatest("host_node_id", now, host);
+    Report r = Report.builder().ts(now).windowNanos(1_000_000_000L)
+        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(h))
+        .topology(TopologyType.PROCESS, TopologyType.PROCESS.defaultTopology().withNode(p)).build();
+    ProducerRecord<String, byte[]> rec = new ProducerRecord<>(topic, tenant, ReportCodec.encode(r,
+        ReportFormat.MSGPACK_GZIP));
+    rec.headers().add(WireHeaders.ORG_ID, tenant.getBytes(StandardCharsets.UTF_8));
+    return rec;
+  }
+
+  static Report read(S3AsyncClient s3, String bucket, String key) {
+    byte[] bytes = s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes()).join()
+        .asByteArray();
+    return ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT);
+  }
+
+  static Set<Integer> pids(Report r) {
+    Set<Integer> out = new HashSet<>();
+    r.topology(TopologyType.PROCESS).nodes().forEach((id, n) -> out.add(Integer.parseInt(n.latest().get("pid"))));
+    return out;
+  }
+
+  /** Tenant → the pids of every quantum the index points at, once per indexed object (repeats kept). */
+  static Map<String, List<Integer>> indexedPidsPerObject(S3AsyncClient s3, DynamoDbAsyncClient dynamo, String bucket,
+      String table) {
+    Map<String, List<Integer>> out = new HashMap<>();
+    var items = dynamo.scan(b -> b.tableName(table)).join().items();
+    for (var item : items) {
+      String hour = item.get("hour").s();
+      String tenant = hour.substring(0, hour.lastIndexOf('-'));
+      out.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(pids(read(s3, bucket, item.get("report").s())));
+    }
+    return out;
+  }
+
+  /** Tenant → processes of every quantum the index points at. */
+  static Map<String, Set<Integer>> indexedProcesses(S3AsyncClient s3, DynamoDbAsyncClient dynamo, String bucket,
+      String table) {
+    Map<String, Set<Integer>> out = new HashMap<>();
+    indexedPidsPerObject(s3, dynamo, bucket, table).forEach((t, pids) -> out.put(t, new HashSet<>(pids)));
+    return out;
+  }
+}
