@@ -7,6 +7,7 @@ import io.scopeline.query.api.TopologyApi;
 import io.scopeline.query.api.TopologySocket;
 import io.scopeline.query.live.Announcements;
 import io.scopeline.query.live.FrameStreams;
+import io.scopeline.query.live.BackgroundWork;
 import io.scopeline.query.live.LatestBodies;
 import io.scopeline.query.live.LiveWindows;
 import io.scopeline.query.live.TopologyViews;
@@ -75,9 +76,9 @@ public class QueryConfiguration {
 
   @Bean(initMethod = "start", destroyMethod = "close")
   LiveWindows liveWindows(QuantumIndex index, TieredReports reports, LazyRedis redis, LazyRedis notificationRedis,
-      Scheduler codecScheduler, QueryProperties props, MeterRegistry meters) {
+      Scheduler codecScheduler, BackgroundWork work, QueryProperties props, MeterRegistry meters) {
     return new LiveWindows(index, new RecentHotCopies(redis, meters), reports, new Announcements(notificationRedis),
-        codecScheduler, props, meters);
+        codecScheduler, work, props, meters);
   }
 
   @Bean
@@ -101,14 +102,15 @@ public class QueryConfiguration {
         ScopeAppInfo.forThisInstance());
   }
 
+  /** Window versions and renders of live views, off the request path, on a thread of their own. */
   @Bean(destroyMethod = "close")
-  LatestBodies latestBodies(MeterRegistry meters) {
-    LatestBodies bodies = new LatestBodies(meters);
-    // Its own thread, not a worker of the codec pool: a parallel scheduler queues work per worker,
-    // so a request handed to the worker busy with a large tenant's render (~0.4 s for 1 000 hosts)
-    // would wait for all of it. The OS shares the cores between this thread and the pool instead.
-    bodies.start(Schedulers.newSingle("scopeline-render", true));
-    return bodies;
+  BackgroundWork liveBackgroundWork() {
+    return new BackgroundWork("scopeline-live");
+  }
+
+  @Bean
+  LatestBodies latestBodies(MeterRegistry meters, BackgroundWork work) {
+    return new LatestBodies(meters, work);
   }
 
   @Bean

@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     announcement was missed (every quantum while announcements are not arriving)
  * @param liveIdleTimeout a tenant's live window is forgotten after this long without readers
  * @param liveMinVersionInterval changes to a live window closer together than this are shown
- *     together (bounds renders per view under bursts of shortcut reports; delays them by at most this)
+ *     together (bounds renders per view under bursts of shortcut reports; delays them by at most this);
+ *     HTTP answers come from a version up to three of these old while the next is made in the background
  * @param wsMinTick the shortest {@code t=} a topology WebSocket accepts (shorter: 400)
  * @param wsMaxPerTenant open topology WebSockets per tenant on this replica; more are closed
  *     with the reason (1013, try again later)

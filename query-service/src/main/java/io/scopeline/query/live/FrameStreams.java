@@ -109,7 +109,7 @@ public final class FrameStreams {
     Flux<Object> triggers = Flux.<Object>merge(Flux.interval(Duration.ZERO, tick), live.shortcuts(tenant))
         .onBackpressureLatest();
     Flux<Frame> frames = triggers
-        .concatMap(x -> live.live(tenant)
+        .concatMap(x -> live.fresh(tenant)
             .map(w -> views.of(w, hideArgs, hideEnv).summaries(topology, query).orElseThrow())
             .onErrorResume(e -> {
               log.debug("Skipping a tick of {}/{}: {}", tenant, topology, e.toString());

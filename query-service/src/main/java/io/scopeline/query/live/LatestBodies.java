@@ -9,12 +9,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Stale-while-revalidate for live topology answers: while the newest version of a window has not
@@ -23,9 +17,7 @@ import reactor.core.scheduler.Scheduler;
  * view's very first request waits for its render. On a large tenant a render takes longer than a
  * window version lasts, so without this nearly every request would wait for one.
  */
-public final class LatestBodies implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(LatestBodies.class);
-
+public final class LatestBodies {
   private record Rendered(String identity, Optional<EncodedBody> body) {}
 
   /** A view's newest body and the version being rendered for it, if any. */
@@ -38,32 +30,17 @@ public final class LatestBodies implements AutoCloseable {
 
   private final Cache<String, View> views = Caffeine.newBuilder().maximumSize(50_000)
       .expireAfterAccess(Duration.ofMinutes(2)).build();
-  private final Sinks.Many<Runnable> jobs = Sinks.many().unicast().onBackpressureBuffer();
   private final Counter stale;
   private final Counter background;
-  private Disposable worker;
-  private Scheduler scheduler;
+  /** Where newer versions render; null: every version renders in line. */
+  private final BackgroundWork work;
 
-  public LatestBodies(MeterRegistry meters) {
+  public LatestBodies(MeterRegistry meters, BackgroundWork work) {
+    this.work = work;
     this.stale = Counter.builder("scopeline.query.render.stale")
         .description("live answers given from the previous version while the newest renders").register(meters);
     this.background = Counter.builder("scopeline.query.render.background")
         .description("live view renders done in the background").register(meters);
-  }
-
-  /**
-   * Renders queued views one at a time on {@code cpu} (in order, so a view's bodies only move
-   * forward); {@link #close} disposes it.
-   */
-  public void start(Scheduler cpu) {
-    this.scheduler = cpu;
-    worker = jobs.asFlux()
-        .concatMap(job -> Mono.fromRunnable(job).subscribeOn(cpu)
-            .onErrorResume(e -> {
-              log.warn("Background render failed: {}", e.toString());
-              return Mono.empty();
-            }), 1)
-        .subscribe();
   }
 
   /**
@@ -84,7 +61,7 @@ public final class LatestBodies implements AutoCloseable {
     if (r != null && r.identity().equals(w.identity())) {
       return gzipLater(r.body(), gzip);
     }
-    if (r == null || worker == null) {
+    if (r == null || work == null) {
       Optional<EncodedBody> body = render.get().map(EncodedBody::new);
       view.latest.set(new Rendered(w.identity(), body));
       return gzipLater(body, gzip);
@@ -92,7 +69,7 @@ public final class LatestBodies implements AutoCloseable {
     String identity = w.identity();
     String pending = view.rendering.get();
     if (!identity.equals(pending) && view.rendering.compareAndSet(pending, identity)) {
-      boolean queued = submit(() -> {
+      boolean queued = work.submit(() -> {
         if (!identity.equals(view.rendering.get())) {
           return; // a newer version is queued behind this one
         }
@@ -115,26 +92,11 @@ public final class LatestBodies implements AutoCloseable {
   private Optional<EncodedBody> gzipLater(Optional<EncodedBody> body, boolean gzip) {
     if (gzip && body.isPresent() && body.get().claimGzip()) {
       EncodedBody b = body.get();
-      if (worker == null || !submit(b::makeGzip)) {
+      if (work == null || !work.submit(b::makeGzip)) {
         b.makeGzip();
       }
     }
     return body;
   }
 
-  /** Queues a background job; false if the queue refused it. */
-  private boolean submit(Runnable job) {
-    // The queue takes one producer at a time; requests on several threads queue jobs at once.
-    synchronized (jobs) {
-      return jobs.tryEmitNext(job).isSuccess();
-    }
-  }
-
-  @Override
-  public void close() {
-    if (worker != null) {
-      worker.dispose();
-      scheduler.dispose();
-    }
-  }
 }

@@ -32,7 +32,6 @@ final class LiveWindow {
   private final long windowNanos;
   private final String epoch;
   private final long minVersionNanos;
-  private long versionMadeAt;
   /** Segment reports by quantum start, then by object key. */
   private final TreeMap<Long, Map<String, Report>> quanta = new TreeMap<>();
   private final Map<String, Shortcut> shortcuts = new java.util.HashMap<>();
@@ -40,8 +39,13 @@ final class LiveWindow {
   private final Set<String> known = new HashSet<>();
   private SlidingMerge<Report> sliding = new SlidingMerge<>(Report::merge, Report.EMPTY);
   private boolean rebuild;
-  private long changes;
-  private Version version;
+  /** Volatile so that {@link #outdated} can be asked without the lock. */
+  private volatile long changes;
+  /** After this, the first quantum or shortcut report of {@link #version} has left the window. */
+  private volatile long nextExpiryNanos = Long.MAX_VALUE;
+  /** The newest version made; read without the lock by {@link #latest}. */
+  private volatile Version version;
+  private volatile long versionMadeAtNanos;
 
   /**
    * {@code minVersionNanos}: changes closer together than this are shown together in the next
@@ -103,7 +107,7 @@ final class LiveWindow {
    * for {@code minVersionNanos} after it was made.
    */
   synchronized Version current(long nowNanos) {
-    if (version != null && nowNanos - versionMadeAt < minVersionNanos) {
+    if (version != null && nowNanos - versionMadeAtNanos < minVersionNanos) {
       return version;
     }
     expire(nowNanos - windowNanos);
@@ -115,9 +119,38 @@ final class LiveWindow {
     if (version == null || version.number() != changes) {
       version = new Version(changes, merged(), tenant.value() + "@" + epoch + "-" + changes,
           new java.util.concurrent.ConcurrentHashMap<>());
-      versionMadeAt = nowNanos;
+      versionMadeAtNanos = nowNanos;
+      long first = quanta.isEmpty() ? Long.MAX_VALUE : quanta.firstKey();
+      for (Shortcut sc : shortcuts.values()) {
+        first = Math.min(first, sc.atNanos());
+      }
+      nextExpiryNanos = first == Long.MAX_VALUE ? Long.MAX_VALUE : first + windowNanos;
     }
     return version;
+  }
+
+  /**
+   * Whether {@link #current} at {@code nowNanos} would make a new version: something was added, or
+   * something leaves the window. Asked without the lock, so it may lag a change by a moment.
+   */
+  boolean outdated(long nowNanos) {
+    Version v = version;
+    return v == null || v.number() != changes || nowNanos > nextExpiryNanos;
+  }
+
+  /** Whether a new version may be made at {@code nowNanos} ({@code live-min-version-interval} has passed). */
+  boolean mayRenew(long nowNanos) {
+    return nowNanos - versionMadeAtNanos >= minVersionNanos;
+  }
+
+  /** The newest version made so far (null before the first), without waiting for a newer one. */
+  Version latest() {
+    return version;
+  }
+
+  /** When {@link #latest} was made (the wall-clock nanoseconds {@link #current} was given). */
+  long latestMadeAtNanos() {
+    return versionMadeAtNanos;
   }
 
   /** What the identities of one window's versions share: everything but the version number. */

@@ -35,8 +35,7 @@ class LatestBodiesTest {
 
   @Test
   void onceAClientAcceptsGzipTheViewsBodiesAreGzippedOnceInTheBackground() throws Exception {
-    LatestBodies bodies = new LatestBodies(new SimpleMeterRegistry());
-    bodies.start(Schedulers.immediate());
+    LatestBodies bodies = new LatestBodies(new SimpleMeterRegistry(), new BackgroundWork(Schedulers.immediate()));
     String big = "x".repeat(EncodedBody.GZIP_MIN_BYTES);
     // A client without gzip: nothing is compressed.
     EncodedBody first = bodies.body("hosts", version(1), () -> body(big + 1), false).orElseThrow();
@@ -55,13 +54,12 @@ class LatestBodiesTest {
     EncodedBody small = bodies.body("pods", version(2), () -> body("{}"), true).orElseThrow();
     assertThat(small.worthCompressing()).isFalse();
     assertThat(small.gzipIfMade()).isNull();
-    bodies.close();
   }
 
   @Test
   void onlyTheFirstRequestOfAViewWaitsForARender() {
-    LatestBodies bodies = new LatestBodies(new SimpleMeterRegistry());
-    bodies.start(Schedulers.immediate()); // background renders run at once, in order
+    // Background renders run at once, in order.
+    LatestBodies bodies = new LatestBodies(new SimpleMeterRegistry(), new BackgroundWork(Schedulers.immediate()));
     AtomicInteger renders = new AtomicInteger();
     assertThat(text(bodies.body("hosts", version(1), () -> {
       renders.incrementAndGet();
@@ -80,6 +78,5 @@ class LatestBodiesTest {
     assertThat(text(bodies.body("pods", version(2), () -> body("pods"), false))).isEqualTo("pods");
     Window other = new Window(Report.EMPTY, Duration.ZERO, "org-2@abcdef12-2", new java.util.concurrent.ConcurrentHashMap<>());
     assertThat(text(bodies.body("hosts", other, () -> body("other"), false))).isEqualTo("other");
-    bodies.close();
   }
 }

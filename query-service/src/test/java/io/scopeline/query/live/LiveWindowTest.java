@@ -61,10 +61,16 @@ class LiveWindowTest {
     LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test", 0);
     live.claim("k/a", T0, T0);
     live.addSegment("k/a", T0, host("a", T0, "1"));
+    assertThat(live.outdated(T0)).as("a segment came since the last version").isTrue();
     LiveWindow.Version v = live.current(T0 + WINDOW);
     assertThat(v.report().topology(TopologyType.HOST).nodes().get("a;<host>")).as("start == now - window").isNotNull();
     assertThat(live.current(T0 + WINDOW)).as("unchanged: the same version").isSameAs(v);
+    // What answers may be served from without the lock, and when a new version is due.
+    assertThat(live.latest()).isSameAs(v);
+    assertThat(live.outdated(T0 + WINDOW)).isFalse();
+    assertThat(live.outdated(T0 + WINDOW + 1)).as("its quantum leaves").isTrue();
     LiveWindow.Version later = live.current(T0 + WINDOW + 1);
+    assertThat(live.outdated(T0 + WINDOW + 1)).isFalse();
     assertThat(later.report().topology(TopologyType.HOST).nodes().size()).isZero();
     assertThat(later.number()).isGreaterThan(v.number());
     assertThat(live.claim("k/a", T0, T0 + WINDOW + 1)).as("too old to come back").isFalse();
