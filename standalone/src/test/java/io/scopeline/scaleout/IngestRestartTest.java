@@ -38,17 +38,14 @@ class IngestRestartTest {
   /** A third of the session timeout: far more than a rejoin takes, far less than waiting the session out. */
   private static final Duration AT_ONCE = SESSION_TIMEOUT.dividedBy(3);
 
+  private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+      .build();
+
   private final SharedInfrastructure.Servers infra = SharedInfrastructure.get();
 
   private ServiceProcess ingest(String logName, String instanceId) throws Exception {
-    Map<String, String> p = new HashMap<>(infra.springProperties());
-    p.put("scopeline.storage.s3.bucket", BUCKET);
-    p.put("scopeline.storage.dynamodb.table", TABLE);
-    p.put("scopeline.storage.region", "us-east-1");
+    Map<String, String> p = StoredReports.replicaProperties(infra.springProperties(), BUCKET, TABLE);
     p.put("scopeline.storage.create-resources", "true");
-    p.put("logging.level.root", "WARN");
-    p.put("logging.level.io.scopeline", "INFO");
-    p.put("spring.config.name", "restart-replica");
     p.put("scopeline.kafka.reports-topic", TOPIC);
     p.put("scopeline.kafka.dead-letter-topic", TOPIC + ".dlq");
     p.put("scopeline.kafka.probe-status-topic", TOPIC + ".status");
@@ -56,6 +53,7 @@ class IngestRestartTest {
     p.put("scopeline.kafka.session-timeout", SESSION_TIMEOUT.toSeconds() + "s");
     p.put("scopeline.kafka.group-instance-id", instanceId);
     p.put("management.endpoint.health.probes.enabled", "true");
+    p.put("management.endpoint.health.show-details", "always");
     p.put("management.endpoint.health.group.readiness.include", "readinessState,storageBootstrap,kafkaHealth");
     return ServiceProcess.start(logName, "io.scopeline.ingest.IngestApplication", FreePorts.pick(), p)
         .awaitReady("/actuator/health/readiness", Duration.ofSeconds(90));
@@ -72,26 +70,17 @@ class IngestRestartTest {
             new ByteArraySerializer());
         S3AsyncClient s3 = infra.s3Client(); DynamoDbAsyncClient dynamo = infra.dynamoClient();
         ServiceProcess a = ingest("restart-a", "restart-a"); ServiceProcess b = ingest("restart-b", "restart-b")) {
-      Thread load = new Thread(() -> {
-        while (producing.get()) {
-          int n = seq.getAndIncrement();
-          for (String tenant : TENANTS) {
-            try {
-              producer.send(StoredReports.report(TOPIC, tenant, n)).get();
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-            sent.computeIfAbsent(tenant, t -> new TreeSet<>()).add(n);
-          }
+      Thread load = StoredReports.repeat(Duration.ofMillis(200), producing, () -> {
+        int n = seq.getAndIncrement();
+        for (String tenant : TENANTS) {
           try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
+            producer.send(StoredReports.report(TOPIC, tenant, n)).get();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
           }
+          sent.computeIfAbsent(tenant, t -> new TreeSet<>()).add(n);
         }
       });
-      load.setDaemon(true);
-      load.start();
       awaitEveryTenantPast(s3, dynamo, 0, Duration.ofSeconds(60));
 
       // A crash: no flush, no commit, no leaving the group. Restarted under the same name, it
@@ -108,6 +97,13 @@ class IngestRestartTest {
         restarted.close();
       }
       awaitEveryTenantPast(s3, dynamo, seq.get(), AT_ONCE);
+      // The survivor's health says what it holds: every partition, each with a recent record.
+      var health = JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + b.port + "/actuator/health")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body()).at("/components/ingestPartitions/details");
+      assertThat(health.get("groupInstanceId").asString()).isEqualTo("restart-b");
+      assertThat(health.get("partitions").size()).isEqualTo(4);
+      health.get("partitions").forEach(p -> assertThat(p.get("lastRecordAgeSeconds").asDouble()).isLessThan(30));
       producing.set(false);
       load.join();
 

@@ -67,15 +67,7 @@ class ScaleOutTest {
   private final SharedInfrastructure.Servers infra = SharedInfrastructure.get();
 
   private Map<String, String> storage() {
-    Map<String, String> p = new HashMap<>(infra.springProperties());
-    p.put("scopeline.storage.s3.bucket", BUCKET);
-    p.put("scopeline.storage.dynamodb.table", TABLE);
-    p.put("scopeline.storage.region", "us-east-1");
-    p.put("logging.level.root", "WARN");
-    p.put("logging.level.io.scopeline", "INFO");
-    // Each replica runs with its own defaults only: no application.yml from this module's classpath.
-    p.put("spring.config.name", "scaleout-replica");
-    return p;
+    return StoredReports.replicaProperties(infra.springProperties(), BUCKET, TABLE);
   }
 
   private ServiceProcess ingest(String name) throws Exception {
@@ -116,19 +108,9 @@ class ScaleOutTest {
       }
 
       // A steady tenant for the WebSocket part, the whole time.
-      Thread steady = new Thread(() -> {
-        int seq = 0;
-        while (live.get()) {
-          producer.send(StoredReports.report(TOPIC, "so-live", seq++));
-          try {
-            Thread.sleep(300);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
-      steady.setDaemon(true);
-      steady.start();
+      java.util.concurrent.atomic.AtomicInteger steadySeq = new java.util.concurrent.atomic.AtomicInteger();
+      StoredReports.repeat(Duration.ofMillis(300), live,
+          () -> producer.send(StoredReports.report(TOPIC, "so-live", steadySeq.getAndIncrement())));
 
       // 8 tenants over 4 partitions; one ingest replica is SIGKILLed a third of the way in.
       Map<String, Set<Integer>> sent = new HashMap<>();

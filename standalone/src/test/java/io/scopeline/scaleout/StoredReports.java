@@ -26,6 +26,36 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 final class StoredReports {
   private StoredReports() {}
 
+  /** Properties of a service replica on the shared stores, with its own bucket and table. */
+  static Map<String, String> replicaProperties(Map<String, String> infra, String bucket, String table) {
+    Map<String, String> p = new HashMap<>(infra);
+    p.put("scopeline.storage.s3.bucket", bucket);
+    p.put("scopeline.storage.dynamodb.table", table);
+    p.put("scopeline.storage.region", "us-east-1");
+    p.put("logging.level.root", "WARN");
+    p.put("logging.level.io.scopeline", "INFO");
+    // Each replica runs with its own defaults only: no application.yml from this module's classpath.
+    p.put("spring.config.name", "scaleout-replica");
+    return p;
+  }
+
+  /** Starts a daemon thread that runs {@code step} every {@code period} while {@code running} holds. */
+  static Thread repeat(java.time.Duration period, java.util.concurrent.atomic.AtomicBoolean running, Runnable step) {
+    Thread t = new Thread(() -> {
+      while (running.get()) {
+        step.run();
+        try {
+          Thread.sleep(period.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   /** A record of {@code tenant}'s host with one process whose pid is {@code seq}. */
   static ProducerRecord<String, byte[]> report(String topic, String tenant, int seq) {
     long now = System.currentTimeMillis() * 1_000_000L;
