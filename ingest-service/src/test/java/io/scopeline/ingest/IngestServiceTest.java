@@ -138,7 +138,8 @@ class IngestServiceTest extends IngestTestBase {
       await().atMost(30, TimeUnit.SECONDS).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> {
           String reason = new String(r.headers().lastHeader(WireHeaders.ERROR_REASON).value(), StandardCharsets.UTF_8);
-          boolean ours = new String(r.value(), StandardCharsets.ISO_8859_1).contains(marker) || r.key() == null;
+          boolean ours = r.value() != null && new String(r.value(), StandardCharsets.ISO_8859_1).contains(marker)
+              || r.key() == null;
           if (ours && !reason.isEmpty()) {
             dead.add(r);
           }
@@ -159,6 +160,57 @@ class IngestServiceTest extends IngestTestBase {
   }
 
 
+
+  @Test
+  void aDeadLetterTooLargeForTheDeadLetterTopicGoesWithoutItsValueAndThePartitionKeepsMoving() throws Exception {
+    String tenant = "dlq-huge-tenant";
+    int limit = 32 << 20; // the embedded broker's and the ingest producer's largest record
+    long offset = -1;
+    Properties pp = new Properties();
+    pp.put("bootstrap.servers", kafka.bootstrapServers());
+    pp.put("max.request.size", String.valueOf(limit));
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(),
+        new ByteArraySerializer())) {
+      // The largest record Kafka takes: with the error headers added, the dead letter is larger.
+      for (int size = limit - 100; offset < 0; size -= 50) {
+        try {
+          offset = producer.send(record(kafka.reportsTopic(), tenant, new byte[size], "application/msgpack")).get()
+              .offset();
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
+        }
+      }
+      producer.send(record(kafka.reportsTopic(), tenant, TestReports.gzipMsgpack(TestReports.host("after-huge", now())),
+          "application/msgpack")).get();
+    }
+    // The partition keeps moving: the report after it is stored.
+    await().atMost(60, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(stored.hostIds(TenantId.of(tenant))).contains("after-huge;<host>"));
+    Properties cp = new Properties();
+    cp.put("bootstrap.servers", kafka.bootstrapServers());
+    cp.put("group.id", "dlq-huge-reader-" + System.nanoTime());
+    cp.put("auto.offset.reset", "earliest");
+    cp.put("max.partition.fetch.bytes", String.valueOf(1 << 20));
+    long original = offset;
+    List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(kafka.deadLetterTopic()));
+      await().atMost(30, TimeUnit.SECONDS).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (tenant.equals(r.key()) && header(r, WireHeaders.ORIGINAL_OFFSET).equals(Long.toString(original))) {
+            dead.add(r);
+          }
+        });
+        return !dead.isEmpty();
+      });
+    }
+    ConsumerRecord<String, byte[]> letter = dead.get(0);
+    assertThat(letter.value()).as("the value the topic could not take").isNull();
+    assertThat(header(letter, WireHeaders.ERROR_CLASS)).isEqualTo("too-large");
+    assertThat(header(letter, WireHeaders.ERROR_VALUE_DROPPED)).contains("bytes").contains("RecordTooLarge");
+    assertThat(meters.counter("scopeline.ingest.dlq.value.dropped").count()).isPositive();
+  }
 
   @Test
   void aCrashMidStreamLosesNothingAndCommitsCatchUp() throws Exception {

@@ -21,6 +21,12 @@ public final class WireHeaders {
   public static final String ORIGINAL_TOPIC = "original-topic";
   public static final String ORIGINAL_PARTITION = "original-partition";
   public static final String ORIGINAL_OFFSET = "original-offset";
+  /**
+   * Dead-letter records whose original value and headers the dead-letter topic could not take
+   * (e.g. too large once the error headers were added): why they were left out. The original is
+   * still at original-topic/partition/offset until Kafka's retention deletes it.
+   */
+  public static final String ERROR_VALUE_DROPPED = "error-value-dropped";
 
   private WireHeaders() {}
 }

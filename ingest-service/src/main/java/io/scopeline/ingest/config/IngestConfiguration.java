@@ -131,10 +131,14 @@ public class IngestConfiguration {
     return new ShortcutNotifier(hot, props, meters);
   }
 
-  /** {@code /actuator/health} → {@code ingestPartitions}: partitions held, seconds since their last record. */
+  /**
+   * {@code /actuator/health} → {@code ingestPartitions}: partitions held, seconds since their last
+   * record; DOWN with the reason while consumption failed and has not recovered.
+   */
   @Bean
   org.springframework.boot.health.contributor.HealthIndicator ingestPartitionsHealthIndicator(IngestPipeline pipeline) {
-    return () -> (pipeline.isRunning() ? org.springframework.boot.health.contributor.Health.up()
+    return () -> (pipeline.failure() != null ? org.springframework.boot.health.contributor.Health.down()
+        : pipeline.isRunning() ? org.springframework.boot.health.contributor.Health.up()
         : org.springframework.boot.health.contributor.Health.outOfService()).withDetails(pipeline.status()).build();
   }
 

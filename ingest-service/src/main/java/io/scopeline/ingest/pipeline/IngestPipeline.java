@@ -30,6 +30,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.kafka.receiver.KafkaReceiver;
+import reactor.util.retry.Retry;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverPartition;
 
@@ -58,6 +59,10 @@ public final class IngestPipeline implements SmartLifecycle {
   private final io.micrometer.core.instrument.Counter consumed;
   private volatile KafkaReceiver<String, byte[]> receiver;
   private volatile Disposable running;
+  private final io.micrometer.core.instrument.Counter restarts;
+  /** Why consumption last failed; null once partitions are assigned again. */
+  private volatile Throwable failure;
+  private volatile long failedAtMillis;
 
   public IngestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder, SegmentWriter writer,
       DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage, LivenessMonitor liveness,
@@ -74,6 +79,8 @@ public final class IngestPipeline implements SmartLifecycle {
     this.meters = meters;
     this.consumed = io.micrometer.core.instrument.Counter.builder("scopeline.ingest.records")
         .description("records taken from Kafka into quanta or the dead-letter topic").register(meters);
+    this.restarts = io.micrometer.core.instrument.Counter.builder("scopeline.ingest.pipeline.restarts")
+        .description("times consumption failed and restarted from the last commit").register(meters);
     Gauge.builder("scopeline.ingest.segments.open", partitions,
         m -> m.values().stream().mapToInt(PartitionQuanta::openSegments).sum()).register(meters);
     Gauge.builder("scopeline.ingest.segments.writing", partitions,
@@ -110,6 +117,7 @@ public final class IngestPipeline implements SmartLifecycle {
   }
 
   private void assigned(java.util.Collection<ReceiverPartition> assigned) {
+    failure = null;
     for (ReceiverPartition p : assigned) {
       partitions.put(p.topicPartition(), newPartition(p.topicPartition()));
       lagGauges.computeIfAbsent(p.topicPartition(), tp -> Gauge.builder("scopeline.ingest.commit.lag", partitions,
@@ -167,8 +175,11 @@ public final class IngestPipeline implements SmartLifecycle {
     KafkaReceiver<String, byte[]> r = KafkaReceiver.create(options());
     receiver = r;
     int parallelism = props.effectiveDecodeParallelism();
+    // Each subscription to receive() is a new consumer: after a failure the chain subscribes again
+    // and the new consumer resumes every partition from its last commit (records not committed
+    // are replayed; keys make the replay safe), with a growing pause between attempts.
     Disposable pipeline = storage.ready()
-        .thenMany(r.receive()
+        .thenMany(Flux.defer(() -> r.receive())
             .groupBy(rec -> rec.receiverOffset().topicPartition())
             .flatMap(perPartition -> perPartition
                 // Twice the threads in flight per partition keeps every thread busy even when one
@@ -184,16 +195,53 @@ public final class IngestPipeline implements SmartLifecycle {
                     liveness.reportSeen(tenant, a.probeId(), a.report().windowNanos(), hostName(a.report()));
                   }
                   return partitionOf(d).accept(d);
-                }), 4096))
-        .subscribe(null, e -> log.error("Ingest pipeline stopped: {}", e.toString(), e));
+                }), 4096)
+            .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                .transientErrors(true)
+                .doBeforeRetry(signal -> failed(signal.failure()))))
+        .subscribe(null, e -> {
+          failed(e);
+          log.error("Ingest pipeline stopped for good: {}", e.toString(), e);
+        });
     Disposable ticker = Flux.interval(props.grace())
         .subscribe(t -> {
           long now = System.currentTimeMillis() * 1_000_000L;
-          partitions.values().forEach(q -> q.closeIdle(now));
+          for (PartitionQuanta q : partitions.values()) {
+            try {
+              q.closeIdle(now);
+            } catch (RuntimeException e) {
+              // One partition's trouble must not stop closing the others' quanta on later ticks.
+              log.warn("Closing idle quanta failed: {}", e.toString(), e);
+            }
+          }
         });
     running = Disposables.composite(pipeline, ticker);
     log.info("Ingest pipeline consuming {} as group {} ({} decode threads, quantum {}, grace {})",
         kafka.reportsTopic(), kafka.consumerGroup(), parallelism, props.quantum(), props.grace());
+  }
+
+  /**
+   * Consumption failed (the consumer or an unexpected error in the chain): what this instance held
+   * is given up as on revocation — open segments written, nothing committed — and the chain
+   * starts again; health shows the failure until partitions are assigned again.
+   */
+  private void failed(Throwable e) {
+    failure = e;
+    failedAtMillis = System.currentTimeMillis();
+    restarts.increment();
+    log.error("Ingest consumption failed; restarting from the last committed offsets: {}", e.toString(), e);
+    java.util.Set<String> tenants = new java.util.HashSet<>();
+    for (PartitionQuanta q : partitions.values()) {
+      tenants.addAll(q.tenants());
+      q.revoke();
+    }
+    partitions.clear();
+    liveness.forgetTenants(tenants);
+  }
+
+  /** Why consumption last failed, while it has not recovered (no partitions assigned since); else null. */
+  public Throwable failure() {
+    return failure;
   }
 
   /**
@@ -282,6 +330,11 @@ public final class IngestPipeline implements SmartLifecycle {
     out.put("group", kafka.consumerGroup());
     out.put("groupInstanceId", kafka.staticMembership() ? kafka.groupInstanceId() : "(dynamic membership)");
     out.put("running", isRunning());
+    Throwable f = failure;
+    if (f != null) {
+      out.put("failure", f.toString());
+      out.put("failedSecondsAgo", (now - failedAtMillis) / 1000.0);
+    }
     out.put("partitions", held);
     return out;
   }
