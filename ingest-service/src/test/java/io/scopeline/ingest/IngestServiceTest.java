@@ -96,6 +96,41 @@ class IngestServiceTest extends IngestTestBase {
   }
 
   @Test
+  void stalledUploadsAreBoundedInNumberAndTimeAndTheBridgeServesOthersMeanwhile() throws Exception {
+    // Four uploads (the limit here) that send one byte of their body and then stall.
+    List<java.net.Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+        s.getOutputStream().write(("POST /api/report HTTP/1.1\r\nHost: 127.0.0.1\r\n" + WireHeaders.ORG_ID
+            + ": stall-tenant\r\nContent-Type: application/msgpack\r\nContent-Length: 100000\r\n\r\nx")
+            .getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        stalled.add(s);
+      }
+      // A fifth upload is turned away at once, with when to retry.
+      await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> post("stall-tenant",
+          TestReports.gzipMsgpack(TestReports.host("turned-away", now())), "application/msgpack")
+          .expectStatus().isEqualTo(503).expectHeader().valueEquals("Retry-After", "1")
+          .expectBody(String.class).value(b -> assertThat(b).contains("too many uploads at once (limit 4)")));
+      // The stalled ones are answered 408 after the body timeout (2 s here), and closed.
+      for (java.net.Socket s : stalled) {
+        s.setSoTimeout(15_000);
+        String answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        assertThat(answer).isEqualTo("HTTP/1.1 408");
+      }
+    } finally {
+      for (java.net.Socket s : stalled) {
+        s.close();
+      }
+    }
+    // Their places are free again.
+    await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> post("stall-tenant",
+        TestReports.gzipMsgpack(TestReports.host("after-stall", now())), "application/msgpack").expectStatus().isOk());
+    assertThat(meters.counter("scopeline.bridge.reports.rejected", "reason", "body-timeout").count()).isEqualTo(4);
+  }
+
+  @Test
   void readinessReflectsStorageAndKafka() {
     http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
         .jsonPath("$.status").isEqualTo("UP")

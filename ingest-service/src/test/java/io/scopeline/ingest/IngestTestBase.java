@@ -53,6 +53,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
     "scopeline.ingest.grace=200ms",
     "scopeline.ingest.max-report-bytes=1MB",
     "scopeline.bridge.probe-tokens.secret-token=token-tenant",
+    "scopeline.bridge.max-concurrent-uploads=4",
+    "scopeline.bridge.body-timeout=2s",
     "scopeline.liveness.min-silence=1s",
     "scopeline.liveness.check-interval=200ms",
     // Probes of many tests go quiet together; the stall rule has its own unit tests.

@@ -7,6 +7,7 @@ import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.ReportLimits;
 import io.scopeline.codec.ReportTooLargeException;
 import io.scopeline.codec.WireHeaders;
+import io.scopeline.ingest.config.BridgeProperties;
 import io.scopeline.ingest.config.KafkaProperties;
 import io.scopeline.service.ScopeAppInfo;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,8 @@ import reactor.kafka.sender.SenderRecord;
  */
 public final class ReportBridge {
   private final TenantResolver tenants;
+  private final BridgeProperties bridge;
+  private final java.util.concurrent.atomic.AtomicInteger uploading = new java.util.concurrent.atomic.AtomicInteger();
   private final KafkaSender<String, byte[]> sender;
   private final KafkaProperties kafka;
   private final ReportLimits limits;
@@ -38,9 +41,10 @@ public final class ReportBridge {
   private final MeterRegistry meters;
   private final ScopeAppInfo app;
 
-  public ReportBridge(TenantResolver tenants, KafkaSender<String, byte[]> sender, KafkaProperties kafka,
-      ReportLimits limits, Scheduler decodeScheduler, MeterRegistry meters, ScopeAppInfo app) {
+  public ReportBridge(TenantResolver tenants, BridgeProperties bridge, KafkaSender<String, byte[]> sender,
+      KafkaProperties kafka, ReportLimits limits, Scheduler decodeScheduler, MeterRegistry meters, ScopeAppInfo app) {
     this.tenants = tenants;
+    this.bridge = bridge;
     this.sender = sender;
     this.kafka = kafka;
     this.limits = limits;
@@ -73,8 +77,19 @@ public final class ReportBridge {
       return reject(HttpStatus.PAYLOAD_TOO_LARGE, "too-large",
           new ReportTooLargeException(ReportTooLargeException.Stage.COMPRESSED, limits.maxCompressedBytes()).getMessage());
     }
+    if (uploading.incrementAndGet() > bridge.maxConcurrentUploads()) {
+      uploading.decrementAndGet();
+      return reject(HttpStatus.SERVICE_UNAVAILABLE, "busy", "too many uploads at once (limit "
+          + bridge.maxConcurrentUploads() + "), try again", HttpHeaders.RETRY_AFTER, "1");
+    }
+    return receive(request, headers, tenant, format).doFinally(s -> uploading.decrementAndGet());
+  }
+
+  private Mono<ServerResponse> receive(ServerRequest request, HttpHeaders headers, TenantResolver.Resolution tenant,
+      ReportFormat format) {
     int maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, limits.maxCompressedBytes());
     return DataBufferUtils.join(request.body((msg, ctx) -> msg.getBody()), maxBytes)
+        .timeout(bridge.bodyTimeout(), Mono.error(new BodyTimeout()))
         .map(ReportBridge::toBytes)
         .defaultIfEmpty(new byte[0])
         .flatMap(body -> validate(body, format)
@@ -91,12 +106,29 @@ public final class ReportBridge {
                 e -> reject(HttpStatus.SERVICE_UNAVAILABLE, "kafka-unavailable",
                     "report not stored, try again: " + e.getMessage())))
         .onErrorResume(DataBufferLimitException.class, e -> reject(HttpStatus.PAYLOAD_TOO_LARGE, "too-large",
-            new ReportTooLargeException(ReportTooLargeException.Stage.COMPRESSED, limits.maxCompressedBytes()).getMessage()));
+            new ReportTooLargeException(ReportTooLargeException.Stage.COMPRESSED, limits.maxCompressedBytes()).getMessage()))
+        // The rest of a body that stopped coming is not waited for: the connection goes with it.
+        .onErrorResume(BodyTimeout.class, e -> reject(HttpStatus.REQUEST_TIMEOUT, "body-timeout",
+            "the report body did not arrive within " + bridge.bodyTimeout().toSeconds() + " s",
+            HttpHeaders.CONNECTION, "close"));
+  }
+
+  /** The body of an upload did not arrive within {@code body-timeout}. */
+  private static final class BodyTimeout extends RuntimeException {
+    BodyTimeout() {
+      super(null, null, false, false);
+    }
   }
 
   private Mono<ServerResponse> reject(HttpStatus status, String reason, String message) {
     meters.counter("scopeline.bridge.reports.rejected", "reason", reason).increment();
     return error(status, message);
+  }
+
+  private Mono<ServerResponse> reject(HttpStatus status, String reason, String message, String header, String value) {
+    meters.counter("scopeline.bridge.reports.rejected", "reason", reason).increment();
+    return ServerResponse.status(status).header(header, value).contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(ScopeAppInfo.jsonString(message));
   }
 
   private static byte[] toBytes(DataBuffer buffer) {

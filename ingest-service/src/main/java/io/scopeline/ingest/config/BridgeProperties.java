@@ -11,6 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     when a request has no {@code X-Scope-OrgID} header
  * @param defaultTenant tenant for requests that carry neither; empty = reject them (only the
  *     standalone mode sets one)
+ * @param maxConcurrentUploads uploads an instance takes at once; more get 503 with
+ *     {@code Retry-After} (probes retry), so a flood of slow uploads cannot hold all its memory
+ * @param bodyTimeout time for a whole upload body to arrive; a slower one gets 408 and its
+ *     connection is closed (a probe's few-megabyte report takes well under a second)
  */
 @ConfigurationProperties("scopeline.bridge")
-public record BridgeProperties(@DefaultValue Map<String, String> probeTokens, @DefaultValue("") String defaultTenant) {}
+public record BridgeProperties(@DefaultValue Map<String, String> probeTokens, @DefaultValue("") String defaultTenant,
+    @DefaultValue("64") int maxConcurrentUploads, @DefaultValue("30s") java.time.Duration bodyTimeout) {}

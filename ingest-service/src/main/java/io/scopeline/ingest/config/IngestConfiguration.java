@@ -169,7 +169,7 @@ public class IngestConfiguration {
   @Bean
   ReportBridge reportBridge(BridgeProperties bridge, KafkaSender<String, byte[]> sender, KafkaProperties kafka,
       IngestProperties props, Scheduler decodeScheduler, MeterRegistry meters) {
-    return new ReportBridge(new TenantResolver(bridge), sender, kafka, props.limits(), decodeScheduler, meters,
+    return new ReportBridge(new TenantResolver(bridge), bridge, sender, kafka, props.limits(), decodeScheduler, meters,
         ScopeAppInfo.forThisInstance());
   }
 

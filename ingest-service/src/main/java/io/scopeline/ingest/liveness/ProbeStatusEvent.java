@@ -1,5 +1,11 @@
 package io.scopeline.ingest.liveness;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
 /**
  * A liveness transition: {@code type} is {@code probe-status} (a probe turned {@code nodata} or
  * back {@code ok}) or {@code pipeline-stall} (many probes went silent at once; {@code probe} is
@@ -12,24 +18,25 @@ public record ProbeStatusEvent(String type, String tenant, String probe, String 
   public static final String PIPELINE_STALL = "pipeline-stall";
   public static final String OK = "ok";
   public static final String NODATA = "nodata";
+  private static final JsonFactory JSON = JsonFactory.builder().build();
 
   /** The event as compact JSON (what goes to Kafka, Redis pub/sub and the status table). */
   public String toJson() {
-    return "{\"type\":\"" + type + "\",\"tenant\":\"" + tenant + "\",\"probe\":\"" + escape(probe)
-        + "\",\"status\":\"" + status + "\",\"lastSeen\":" + lastSeenMillis + ",\"at\":" + atMillis
-        + (PIPELINE_STALL.equals(type) ? ",\"silentProbes\":" + silentProbes + ",\"totalProbes\":" + totalProbes : "")
-        + "}";
-  }
-
-  private static String escape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c >= 0x20) {
-        sb.append(c);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+      g.writeStartObject();
+      g.writeStringProperty("type", type);
+      g.writeStringProperty("tenant", tenant);
+      g.writeStringProperty("probe", probe);
+      g.writeStringProperty("status", status);
+      g.writeNumberProperty("lastSeen", lastSeenMillis);
+      g.writeNumberProperty("at", atMillis);
+      if (PIPELINE_STALL.equals(type)) {
+        g.writeNumberProperty("silentProbes", silentProbes);
+        g.writeNumberProperty("totalProbes", totalProbes);
       }
+      g.writeEndObject();
     }
-    return sb.toString();
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -137,4 +137,16 @@ class ProbeLivenessTest {
       assertThat(s.hostname()).isEqualTo("web-01");
     });
   }
+
+  @Test
+  void statusEventsAreJsonThatKeepsWhateverTheProbeIdHolds() {
+    String probe = "p\"1\\\n\u0001x";
+    var stall = new ProbeStatusEvent(ProbeStatusEvent.PIPELINE_STALL, "acme", probe, ProbeStatusEvent.NODATA, 1, 2, 3, 4);
+    var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(stall.toJson());
+    assertThat(json.get("probe").asString()).isEqualTo(probe);
+    assertThat(json.get("type").asString()).isEqualTo("pipeline-stall");
+    assertThat(json.get("lastSeen").asLong()).isEqualTo(1);
+    assertThat(json.get("silentProbes").asInt()).isEqualTo(3);
+    assertThat(json.get("totalProbes").asInt()).isEqualTo(4);
+  }
 }
