@@ -50,9 +50,6 @@ final class MsgpackStructReader implements StructReader {
   }
 
   private void fill(int n) {
-    if (n > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
-    }
     if (pos > 0) {
       System.arraycopy(buf, pos, buf, 0, limit - pos);
       limit -= pos;
@@ -60,6 +57,11 @@ final class MsgpackStructReader implements StructReader {
     }
     try {
       while (limit < n) {
+        if (limit == buf.length) {
+          // Grown as bytes arrive, not to what a length prefix claims: a few bytes claiming a
+          // 128 MiB string must not allocate 128 MiB.
+          buf = Arrays.copyOf(buf, (int) Math.min(n, Math.max(BUFFER_SIZE, 2L * buf.length)));
+        }
         int r = in.read(buf, limit, buf.length - limit);
         if (r < 0) {
           eof = true;

@@ -1,12 +1,8 @@
 package io.scopeline.keys;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -39,18 +35,14 @@ public record Announcement(String type, String objectKey, long atNanos, String p
   }
 
   public String toJson() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-      g.writeStartObject();
+    return io.scopeline.codec.JsonObjects.object(g -> {
       g.writeStringProperty("type", type);
       g.writeStringProperty("key", objectKey);
       g.writeNumberProperty("at", atNanos);
       if (!probe.isEmpty()) {
         g.writeStringProperty("probe", probe);
       }
-      g.writeEndObject();
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    });
   }
 
   /** The announcement in a channel message, or null when the message is something else or malformed. */

@@ -57,6 +57,17 @@ class BadInputTest {
   }
 
   @Test
+  void aFewBytesClaimingAHugeStringAreMalformedWithoutAllocatingIt() {
+    // {"ID": <str32 of 128 MiB - 1>} with the string's bytes missing: six bytes of body claim it all.
+    byte[] claim = {(byte) 0x81, (byte) 0xa2, 'I', 'D', (byte) 0xdb, 0x07, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertThatThrownBy(() -> ReportCodec.decode(claim, ReportFormat.MSGPACK, ReportLimits.DEFAULT))
+        .isInstanceOf(MalformedReportException.class);
+    assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(8L << 20);
+  }
+
+  @Test
   void randomBytesAreMalformedInEveryFormat() {
     Random random = new Random(42);
     for (int i = 0; i < 200; i++) {

@@ -1,10 +1,6 @@
 package io.scopeline.ingest.liveness;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.ObjectWriteContext;
-import tools.jackson.core.json.JsonFactory;
+import io.scopeline.codec.JsonObjects;
 
 /**
  * A liveness transition: {@code type} is {@code probe-status} (a probe turned {@code nodata} or
@@ -18,13 +14,10 @@ public record ProbeStatusEvent(String type, String tenant, String probe, String 
   public static final String PIPELINE_STALL = "pipeline-stall";
   public static final String OK = "ok";
   public static final String NODATA = "nodata";
-  private static final JsonFactory JSON = JsonFactory.builder().build();
 
   /** The event as compact JSON (what goes to Kafka, Redis pub/sub and the status table). */
   public String toJson() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(160);
-    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-      g.writeStartObject();
+    return JsonObjects.object(g -> {
       g.writeStringProperty("type", type);
       g.writeStringProperty("tenant", tenant);
       g.writeStringProperty("probe", probe);
@@ -35,8 +28,6 @@ public record ProbeStatusEvent(String type, String tenant, String probe, String 
         g.writeNumberProperty("silentProbes", silentProbes);
         g.writeNumberProperty("totalProbes", totalProbes);
       }
-      g.writeEndObject();
-    }
-    return out.toString(StandardCharsets.UTF_8);
+    });
   }
 }
