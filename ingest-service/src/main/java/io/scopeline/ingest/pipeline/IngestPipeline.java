@@ -159,8 +159,13 @@ public final class IngestPipeline implements SmartLifecycle {
         props.maxClockSkew().toNanos(), props.maxPersistingPerPartition(), writer, deadLetters, shortcuts);
   }
 
+  /**
+   * The state of the record's partition, or null when this instance no longer holds it: a record
+   * still in flight when its partition was revoked must not bring the partition's state back (and
+   * commit through a stale handle); the new owner replays it from the last commit.
+   */
   private PartitionQuanta partitionOf(Decoded d) {
-    return partitions.computeIfAbsent(d.topicPartition(), this::newPartition);
+    return partitions.get(d.topicPartition());
   }
 
   private Mono<Decoded> decode(ConsumerRecord<String, byte[]> record) {
@@ -194,7 +199,12 @@ public final class IngestPipeline implements SmartLifecycle {
                         .increment(a.record().value().length);
                     liveness.reportSeen(tenant, a.probeId(), a.report().windowNanos(), hostName(a.report()));
                   }
-                  return partitionOf(d).accept(d);
+                  PartitionQuanta q = partitionOf(d);
+                  if (q == null) {
+                    meters.counter("scopeline.ingest.records.after.revoke").increment();
+                    return Mono.<Void>empty();
+                  }
+                  return q.accept(d);
                 }), 4096)
             .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                 .transientErrors(true)
