@@ -36,15 +36,17 @@ public enum ReportFormat {
   }
 
   /**
-   * The format a file name implies: {@code .json}, {@code .json.gz}, {@code .msgpack},
-   * {@code .msgpack.gz} (also Scope's capture naming {@code .gz.msgpack} for gzipped msgpack).
+   * The format a file name implies, by its last extension: {@code .json}, {@code .json.gz},
+   * {@code .msgpack}, {@code .msgpack.gz} — and Scope's capture naming {@code .gz.msgpack} for
+   * gzipped msgpack. So {@code a.msgpack.gz.json} is JSON. (Reading detects gzip from the bytes
+   * whatever the name says; the name matters for writing.)
    */
   public static ReportFormat fromFileName(String name) {
     String n = name.toLowerCase(Locale.ROOT);
     if (n.endsWith(".msgpack.gz") || n.endsWith(".gz.msgpack")) {
       return MSGPACK_GZIP;
     }
-    if (n.endsWith(".json.gz") || n.endsWith(".gz.json")) {
+    if (n.endsWith(".json.gz")) {
       return JSON_GZIP;
     }
     if (n.endsWith(".msgpack")) {

@@ -312,7 +312,8 @@ public final class Summaries {
       putIf(row, "format", t.format(), !t.format().isEmpty());
       putIf(row, "group", t.group(), !t.group().isEmpty());
       Double last = m.lastValue();
-      row.put("value", last == null ? 0.0 : Math.round(last * 100) / 100.0);
+      // Scope cuts the value to two decimals toward zero (its toFixed truncates): 15.459 -> 15.45.
+      row.put("value", last == null ? 0.0 : (long) (last * 100) / 100.0);
       putIf(row, "valueEmpty", true, last == null);
       putIf(row, "priority", t.priority(), t.priority() != 0);
       if (withSamples) {

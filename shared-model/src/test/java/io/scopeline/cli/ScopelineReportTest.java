@@ -63,6 +63,16 @@ class ScopelineReportTest {
   }
 
   @Test
+  void theOutputFormatComesFromTheLastExtension() throws IOException {
+    Path in = writeReport("a.msgpack.gz", hostReport("a"));
+    Path out = dir.resolve("a.msgpack.gz.json");
+    assertThat(run("convert", in.toString(), out.toString())).isZero();
+    byte[] written = Files.readAllBytes(out);
+    assertThat(written[0]).as("plain JSON, not gzip").isEqualTo((byte) '{');
+    assertThat(ReportCodec.decode(written, ReportFormat.JSON, ReportLimits.DEFAULT)).isEqualTo(hostReport("a"));
+  }
+
+  @Test
   void summaryPrintsEveryTopologyInCanonicalOrderWithCounts() throws IOException {
     Path a = writeReport("a.msgpack.gz", hostReport("a"));
     Path b = writeReport("b.msgpack", hostReport("b"));
