@@ -11,7 +11,8 @@ public final class Ids {
   public static final String UNCONTAINED_PREFIX = "pseudo:uncontained:";
   public static final String UNMANAGED_PREFIX = "pseudo:unmanaged:";
 
-  private static final Pattern KNOWN_SERVICE = Pattern.compile("^.+\\.(amazonaws\\.com|googleapis\\.com"
+  /** Scope's list of cloud services that get a node of their own (Weave Cloud's weave.works among them). */
+  private static final Pattern KNOWN_SERVICE = Pattern.compile("^.+\\.(amazonaws\\.com|googleapis\\.com|weave\\.works"
       + "|core\\.windows\\.net|servicebus\\.windows\\.net|azure-api\\.net|onmicrosoft\\.com|cloudapp\\.azure\\.com"
       + "|database\\.windows\\.net|documents\\.azure\\.com)$");
   private static final Pattern KNOWN_SERVICE_EXCLUDED = Pattern.compile("^(ec2.*\\.amazonaws\\.com)$");

@@ -43,8 +43,9 @@ public final class Summaries {
     PRIMARY_API_TOPOLOGY.put("process", "processes");
   }
 
+  /** Scope's own type names in a pod group's minor label ("DaemonSet of 4 pods"), no spaces. */
   private static final Map<String, String> POD_GROUP_TYPE_NAMES = Map.of("deployment", "Deployment", "daemon_set",
-      "Daemon Set", "stateful_set", "Stateful Set", "cron_job", "Cron Job", "job", "Job");
+      "DaemonSet", "stateful_set", "StatefulSet", "cron_job", "CronJob", "job", "Job");
 
   private Summaries() {}
 
