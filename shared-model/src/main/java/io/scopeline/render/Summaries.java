@@ -392,7 +392,8 @@ public final class Summaries {
       table.put("id", t.id());
       table.put("label", t.label());
       table.put("type", t.type());
-      table.put("columns", columns(t.columns()));
+      // Scope sends a table whose template names no columns (a property list) with "columns": null.
+      table.put("columns", t.columns().isEmpty() ? null : columns(t.columns()));
       table.put("rows", rows);
       // Probes cap long tables and say how many rows they left out.
       String truncated = n.get("table_truncation_count_" + t.prefix());

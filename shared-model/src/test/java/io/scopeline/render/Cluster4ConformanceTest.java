@@ -1,0 +1,98 @@
+package io.scopeline.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.scopeline.codec.ReportCodec;
+import io.scopeline.codec.ReportFormat;
+import io.scopeline.codec.ReportLimits;
+import io.scopeline.model.Report;
+import io.scopeline.model.ReportUpgrade;
+import io.scopeline.model.Reports;
+import io.scopeline.testing.JsonCompare;
+import io.scopeline.testsupport.SharedFixtures;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Scope's answers on the cluster4 fixture (a Kubernetes + Docker cluster of 4 hosts), rendered by
+ * us from the same four reports. Answers in {@link #REPRODUCED} must match exactly; the others are
+ * the Scope-fidelity work still open (issue 15) and report themselves skipped with their first
+ * differences, so the list can grow as they are fixed.
+ */
+class Cluster4ConformanceTest {
+  /** Answers reproduced exactly; one that regresses fails. */
+  private static final Set<String> REPRODUCED = Set.of(
+      "/api/topology/weave",
+      "/api/topology/weave?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/weave?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/kube-controllers",
+      "/api/topology/kube-controllers?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/kube-controllers?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/services",
+      "/api/topology/services?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/services?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/services/3390af5e-acd5-4861-84de-1e9992ff3aa6%3B%3Cservice%3E",
+      "/api/topology/processes",
+      "/api/topology/processes?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/processes?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/processes/node-a.prod.example%3B1",
+      "/api/topology/processes/node-a.prod.example%3B1081",
+      "/api/topology/processes-by-name",
+      "/api/topology/processes-by-name?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/processes-by-name?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/processes-by-name/%2Fbin%2Fnode_exporter",
+      "/api/topology/swarm-services",
+      "/api/topology/swarm-services?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/swarm-services?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/ecs-tasks",
+      "/api/topology/ecs-tasks?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/ecs-tasks?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/ecs-services",
+      "/api/topology/ecs-services?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/ecs-services?system=all&stopped=both&pseudo=show&unconnected=show");
+
+  private static Views views;
+
+  static List<String[]> answers() {
+    List<String[]> out = new ArrayList<>();
+    String index = new String(SharedFixtures.read("cluster4/expected/index.tsv"), StandardCharsets.UTF_8);
+    for (String line : index.split("\n")) {
+      String[] f = line.split("\t", -1);
+      if (f.length > 3 && f[1].equals("GET") && f[2].startsWith("/api/topology") && !f[2].contains("/ws")) {
+        out.add(new String[] {f[0], f[2]});
+      }
+    }
+    return out;
+  }
+
+  private static synchronized Views cluster4() {
+    if (views == null) {
+      List<Report> reports = new ArrayList<>();
+      for (String name : new String(SharedFixtures.read("cluster4/order.txt"), StandardCharsets.UTF_8).split("\\s+")) {
+        if (!name.isBlank()) {
+          reports.add(ReportUpgrade.upgrade(ReportCodec.decode(SharedFixtures.read("cluster4/inputs/" + name),
+              ReportFormat.JSON, ReportLimits.DEFAULT)));
+        }
+      }
+      views = new Views(Reports.merge(reports));
+    }
+    return views;
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("answers")
+  void answersAsScopeDid(String file, String url) {
+    List<String> diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read("cluster4/expected/" + file)),
+        JsonCompare.parse(JsonOut.bytes(ScopeResponses.respond(cluster4(), url))), Set.of());
+    if (REPRODUCED.contains(url)) {
+      assertThat(diff).as(url).isEmpty();
+    } else {
+      assumeTrue(diff.isEmpty(), () -> "not reproduced yet (issue 15): " + diff.subList(0, Math.min(3, diff.size())));
+    }
+  }
+}
