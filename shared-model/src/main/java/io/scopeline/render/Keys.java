@@ -24,6 +24,7 @@ public final class Keys {
   public static final String IMAGE_ID = "docker_image_id";
   public static final String IMAGE_NAME = "docker_image_name";
   public static final String IMAGE_SIZE = "docker_image_size";
+  public static final String IMAGE_TAG = "docker_image_tag";
   public static final String IMAGE_VIRTUAL_SIZE = "docker_image_virtual_size";
   public static final String IMAGE_LABEL_PREFIX = "docker_image_label_";
   public static final String LABEL_PREFIX = "docker_label_";

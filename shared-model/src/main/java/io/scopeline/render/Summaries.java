@@ -374,7 +374,8 @@ public final class Summaries {
           entries.put("label", label);
           entries.put("value", v);
           Map<String, Object> row = new LinkedHashMap<>();
-          row.put("id", key);
+          // Scope names a fixed row after its label, as it does the prefixed ones: "label_ Tag".
+          row.put("id", "label_" + label);
           row.put("entries", entries);
           rows.add(row);
         }
@@ -385,7 +386,7 @@ public final class Summaries {
         row.put("entries", entries);
         rows.add(row);
       });
-      if (rows.isEmpty()) {
+      if (rows.isEmpty() && !t.type().equals("property-list")) {
         continue;
       }
       Map<String, Object> table = new LinkedHashMap<>();

@@ -89,8 +89,9 @@ public final class Topologies {
       if (imageName == null) {
         return c;
       }
-      RNode withImage = c.withLatestFrom(image, Keys.IMAGE_NAME).withLatestFrom(image, Keys.IMAGE_SIZE)
-          .withLatestFrom(image, Keys.IMAGE_VIRTUAL_SIZE)
+      // The Scope app whose answers the fixtures hold shows the image's tag in container details too.
+      RNode withImage = c.withLatestFrom(image, Keys.IMAGE_NAME).withLatestFrom(image, Keys.IMAGE_TAG)
+          .withLatestFrom(image, Keys.IMAGE_SIZE).withLatestFrom(image, Keys.IMAGE_VIRTUAL_SIZE)
           .withLatestFrom(image, Keys.IMAGE_LABEL_PREFIX + "works.weave.role");
       String byName = Ids.imageNameWithoutVersion(imageName) + ";<container_image>";
       return withImage.withParents(withImage.parents().with(IMAGE, StringSet.of(byName)));

@@ -27,12 +27,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Cluster4ConformanceTest {
   /** Answers reproduced exactly; one that regresses fails. */
   private static final Set<String> REPRODUCED = Set.of(
+      "/api/topology/containers/0ead957c82470fd173c24563f5a1eef443958757b2d7b70901dea7c501939be2%3B%3Ccontainer%3E",
+      "/api/topology/containers/11bf28ab140f72c5744bf087b843e0426f8b97d21b977334ef878222be65c24d%3B%3Ccontainer%3E",
+      "/api/topology/containers-by-hostname/2193edf9ebd0",
+      "/api/topology/containers-by-image",
+      "/api/topology/containers-by-image?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/containers-by-image?system=all&stopped=both&pseudo=show&unconnected=show",
       "/api/topology/weave",
       "/api/topology/weave?system=application&stopped=running&pseudo=hide&unconnected=hide",
       "/api/topology/weave?system=all&stopped=both&pseudo=show&unconnected=show",
       "/api/topology/kube-controllers",
       "/api/topology/kube-controllers?system=application&stopped=running&pseudo=hide&unconnected=hide",
       "/api/topology/kube-controllers?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/kube-controllers/13789e4b-7b62-4bdd-8f2e-6b6905891ec4%3B%3Cdaemonset%3E",
       "/api/topology/services",
       "/api/topology/services?system=application&stopped=running&pseudo=hide&unconnected=hide",
       "/api/topology/services?system=all&stopped=both&pseudo=show&unconnected=show",
@@ -54,7 +61,8 @@ class Cluster4ConformanceTest {
       "/api/topology/ecs-tasks?system=all&stopped=both&pseudo=show&unconnected=show",
       "/api/topology/ecs-services",
       "/api/topology/ecs-services?system=application&stopped=running&pseudo=hide&unconnected=hide",
-      "/api/topology/ecs-services?system=all&stopped=both&pseudo=show&unconnected=show");
+      "/api/topology/ecs-services?system=all&stopped=both&pseudo=show&unconnected=show",
+      "/api/topology/containers?namespace=shop");
 
   private static Views views;
 
