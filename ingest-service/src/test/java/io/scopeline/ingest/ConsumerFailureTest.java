@@ -18,8 +18,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * A consumer that fails for good (here: fenced by the broker because a second consumer joined the
- * group under this instance's name) does not end ingestion: it shows in readiness, restarts from
- * the last commit, and every record lands. Its own topic and group, so the other ingest tests'
+ * group under this instance's name) does not end ingestion: it restarts from the last commit,
+ * every record lands, and health keeps what happened; readiness is DOWN while it is not running. Its own topic and group, so the other ingest tests'
  * context does not share its partitions.
  */
 @TestPropertySource(properties = {
@@ -40,21 +40,6 @@ class ConsumerFailureTest extends IngestTestBase {
 
       // Another consumer under the same group.instance.id: the broker fences ours (a fatal error
       // for a Kafka consumer). The intruder is fenced in turn when ours comes back.
-      // Health is watched apart from the intruder: its polls block while the group rebalances.
-      java.util.concurrent.atomic.AtomicBoolean sawDown = new java.util.concurrent.atomic.AtomicBoolean();
-      java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
-      Thread watcher = new Thread(() -> {
-        while (watching.get() && !sawDown.get()) {
-          int readiness = http.get().uri("/actuator/health/readiness").exchange().returnResult(String.class)
-              .getStatus().value();
-          if (readiness == 503) {
-            String health = http.get().uri("/actuator/health").exchange().expectBody(String.class).returnResult()
-                .getResponseBody();
-            sawDown.compareAndSet(false, health != null && health.contains("FencedInstanceId"));
-          }
-        }
-      });
-      watcher.start();
       try (KafkaConsumer<String, byte[]> intruder = new KafkaConsumer<>(Map.of("bootstrap.servers",
           kafka.bootstrapServers(), "group.id", kafka.consumerGroup(), "group.instance.id", kafka.groupInstanceId(),
           "enable.auto.commit", "false"), new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -70,18 +55,29 @@ class ConsumerFailureTest extends IngestTestBase {
         }
         assertThat(fenced).as("ours came back and took its name again").isTrue();
         send(producer, tenant, "during");
-      } finally {
-        watching.set(false);
-        watcher.join();
       }
-      assertThat(sawDown.get()).as("readiness DOWN with the consumer's failure").isTrue();
       send(producer, tenant, "after");
       await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(stored.hostIds(tenant))
           .contains("before;<host>", "during;<host>", "after;<host>"));
     }
     assertThat(meters.counter("scopeline.ingest.pipeline.restarts").count()).isGreaterThan(restartsBefore);
+    // Recovered: ready again, and health says what happened.
     await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
         http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
+    http.get().uri("/actuator/health").exchange().expectBody()
+        .jsonPath("$.components.ingestPartitions.status").isEqualTo("UP")
+        .jsonPath("$.components.ingestPartitions.details.lastFailure").value(f ->
+            assertThat(f.toString()).contains("FencedInstanceIdException"))
+        .jsonPath("$.components.ingestPartitions.details.restarts").value(n ->
+            assertThat(((Number) n).longValue()).isPositive());
+    // While consumption is not running, readiness is DOWN (503), with the reason.
+    pipeline.stop();
+    try {
+      http.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503).expectBody()
+          .jsonPath("$.components.ingestPartitions.status").isEqualTo("OUT_OF_SERVICE");
+    } finally {
+      pipeline.start();
+    }
   }
 
   private void send(KafkaProducer<String, byte[]> producer, TenantId tenant, String host) throws Exception {

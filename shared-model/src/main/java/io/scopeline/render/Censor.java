@@ -11,6 +11,17 @@ import io.scopeline.model.Report;
 public final class Censor {
   private Censor() {}
 
+  /**
+   * The report to render censored views from: as {@link #apply}, and without the environment
+   * table, which Scope drops along with its values rather than showing it empty.
+   */
+  public static Report forViews(Report report, boolean hideArguments, boolean hideEnvironment) {
+    Report censored = apply(report, hideArguments, hideEnvironment);
+    return !hideEnvironment ? censored : censored.mapTopologies(t -> t.withTableTemplates(t.tableTemplates()
+        .filter((id, template) -> !template.prefix().equals(Keys.ENV_PREFIX))));
+  }
+
+  /** The raw report with the censored values removed ({@code /api/report}). */
   public static Report apply(Report report, boolean hideArguments, boolean hideEnvironment) {
     if (!hideArguments && !hideEnvironment) {
       return report;

@@ -62,6 +62,8 @@ public final class IngestPipeline implements SmartLifecycle {
   private final io.micrometer.core.instrument.Counter restarts;
   /** Why consumption last failed; null once partitions are assigned again. */
   private volatile Throwable failure;
+  /** The last failure, kept after recovery (for health). */
+  private volatile Throwable lastFailure;
   private volatile long failedAtMillis;
 
   public IngestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder, SegmentWriter writer,
@@ -237,6 +239,7 @@ public final class IngestPipeline implements SmartLifecycle {
    */
   private void failed(Throwable e) {
     failure = e;
+    lastFailure = e;
     failedAtMillis = System.currentTimeMillis();
     restarts.increment();
     log.error("Ingest consumption failed; restarting from the last committed offsets: {}", e.toString(), e);
@@ -343,7 +346,12 @@ public final class IngestPipeline implements SmartLifecycle {
     Throwable f = failure;
     if (f != null) {
       out.put("failure", f.toString());
-      out.put("failedSecondsAgo", (now - failedAtMillis) / 1000.0);
+    }
+    out.put("restarts", (long) restarts.count());
+    Throwable last = lastFailure;
+    if (last != null) {
+      out.put("lastFailure", last.toString());
+      out.put("lastFailureSecondsAgo", (now - failedAtMillis) / 1000.0);
     }
     out.put("partitions", held);
     return out;

@@ -25,9 +25,9 @@ public final class TopologyViews {
     String censoring = (hideArguments ? "a" : "") + (hideEnvironment ? "e" : "");
     if (window.renders() != null) {
       return window.renders().computeIfAbsent(censoring,
-          k -> new Views(Censor.apply(window.report(), hideArguments, hideEnvironment)));
+          k -> new Views(Censor.forViews(window.report(), hideArguments, hideEnvironment)));
     }
     return past.get(window.identity() + "|" + censoring,
-        k -> new Views(Censor.apply(window.report(), hideArguments, hideEnvironment)));
+        k -> new Views(Censor.forViews(window.report(), hideArguments, hideEnvironment)));
   }
 }
