@@ -167,7 +167,8 @@ public final class Details {
         c.put("id", id);
         c.put("nodeId", s == null ? "" : s.get("id"));
         c.put("label", !row.remoteAddr().isEmpty() ? row.remoteAddr() : s == null ? "" : s.get("label"));
-        if (s != null && row.remoteAddr().isEmpty()) {
+        // Scope leaves an empty minor label out of a connection row (omitempty).
+        if (s != null && row.remoteAddr().isEmpty() && !"".equals(s.get("labelMinor"))) {
           c.put("labelMinor", s.get("labelMinor"));
         }
         List<Map<String, Object>> metadata = new ArrayList<>();
