@@ -1,12 +1,12 @@
 package io.scopeline.bench;
 
+import io.scopeline.embedded.FreePorts;
 import io.scopeline.model.Node;
 import io.scopeline.model.Report;
 import io.scopeline.model.TopologyType;
 import io.scopeline.simulator.ProbeFleet;
 import io.scopeline.simulator.Publisher;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +61,8 @@ public final class RestartRecovery {
   /** Seconds from the restart to HTTP answering, and from then to a freshly posted report showing. */
   private static double[] crashAndRestart(Path jar, boolean dynamic) throws Exception {
     Path data = Files.createTempDirectory("scopeline-restart");
-    List<Integer> ports = List.of(free(), free(), free(), free(), free());
+    List<Integer> ports = List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
+        FreePorts.pick());
     int port = ports.get(0);
     List<String> cmd = command(jar, data, dynamic, ports);
     Process first = start(cmd, data.resolve("first.log"));
@@ -149,11 +150,5 @@ public final class RestartRecovery {
     Node h = Node.of(host + ";<host>", "host").withLatest("host_name", now, host);
     return Report.builder().id(host + "-" + now).ts(now).windowNanos(3_000_000_000L)
         .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(h)).build();
-  }
-
-  private static int free() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -10,6 +10,7 @@ import io.scopeline.model.Report;
 import io.scopeline.model.ReportUpgrade;
 import io.scopeline.model.Reports;
 import io.scopeline.testing.JsonCompare;
+import io.scopeline.testing.ScopeAnswers;
 import io.scopeline.testsupport.SharedFixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,16 +70,8 @@ class Cluster4ConformanceTest {
 
   private static Report report;
 
-  static List<String[]> answers() {
-    List<String[]> out = new ArrayList<>();
-    String index = new String(SharedFixtures.read("cluster4/expected/index.tsv"), StandardCharsets.UTF_8);
-    for (String line : index.split("\n")) {
-      String[] f = line.split("\t", -1);
-      if (f.length > 3 && f[1].equals("GET") && f[2].startsWith("/api/topology") && !f[2].contains("/ws")) {
-        out.add(new String[] {f[0], f[2]});
-      }
-    }
-    return out;
+  static List<ScopeAnswers.Answer> answers() {
+    return ScopeAnswers.topology("cluster4", false);
   }
 
   /** The cluster's window as the query service sees it for {@code url}: censored as it asks. */
@@ -97,10 +90,11 @@ class Cluster4ConformanceTest {
         url.contains("hideEnvironmentVariables=true")));
   }
 
-  @ParameterizedTest(name = "{1}")
+  @ParameterizedTest(name = "{0}")
   @MethodSource("answers")
-  void answersAsScopeDid(String file, String url) {
-    List<String> diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read("cluster4/expected/" + file)),
+  void answersAsScopeDid(ScopeAnswers.Answer answer) {
+    String url = answer.url();
+    List<String> diff = JsonCompare.diff(JsonCompare.parse(SharedFixtures.read("cluster4/expected/" + answer.file())),
         JsonCompare.parse(JsonOut.bytes(ScopeResponses.respond(cluster4(url), url))), Set.of());
     if (REPRODUCED.contains(url)) {
       assertThat(diff).as(url).isEmpty();

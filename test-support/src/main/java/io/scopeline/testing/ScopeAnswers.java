@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The Scope app's recorded answers for the fixture (expected/index.tsv), and comparing ours with them. */
+/** The Scope app's recorded answers for a fixture (expected/index.tsv), and comparing ours with them. */
 public final class ScopeAnswers {
   /** One recorded request: the file holding the answer and the URL asked. */
   public record Answer(String file, String url) {
@@ -20,8 +20,13 @@ public final class ScopeAnswers {
 
   /** Every recorded GET under {@code /api/topology}, WebSocket first frames included when {@code withSockets}. */
   public static List<Answer> topology(boolean withSockets) {
+    return topology("fixture", withSockets);
+  }
+
+  /** As {@link #topology(boolean)}, for another fixture directory ({@code cluster4}, …). */
+  public static List<Answer> topology(String fixture, boolean withSockets) {
     List<Answer> out = new ArrayList<>();
-    String index = new String(SharedFixtures.read("fixture/expected/index.tsv"), StandardCharsets.UTF_8);
+    String index = new String(SharedFixtures.read(fixture + "/expected/index.tsv"), StandardCharsets.UTF_8);
     for (String line : index.split("\n")) {
       String[] f = line.split("\t", -1);
       if (f.length > 3 && f[1].equals("GET") && f[2].startsWith("/api/topology")

@@ -10,7 +10,6 @@ import io.scopeline.query.live.TopologyViews;
 import io.scopeline.query.read.WindowReader;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -41,7 +40,7 @@ public final class TopologyApi {
   }
 
   public Mono<ServerResponse> topologies(ServerRequest request) {
-    return answer(request, (w, v) -> new EncodedBody(JsonOut.bytes(v.get().topologies(query(request)))));
+    return answer(request, (w, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().topologies(query(request)))));
   }
 
   public Mono<ServerResponse> topology(ServerRequest request) {
@@ -54,8 +53,7 @@ public final class TopologyApi {
     Map<String, List<String>> query = query(request);
     // The version's Views is made inside the render, so a request answered from the previous
     // version does not wait for it either.
-    boolean gzip = acceptsGzip(request);
-    return answer(request, (w, v) -> w.renders() == null
+    return answer(request, (w, v, gzip) -> w.renders() == null
         ? v.get().topologyJson(name, query).map(EncodedBody::new).orElse(null)
         : latest.body(censoring(request) + "\n" + Views.renderKey(name, query), w,
             () -> v.get().topologyJson(name, query), gzip).orElse(null));
@@ -69,7 +67,7 @@ public final class TopologyApi {
     // Like Scope: the id is taken from the raw path and query-unescaped (%2F works, + is a space).
     String raw = request.uri().getRawPath();
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
-    return answer(request, (w, v) -> new EncodedBody(JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
+    return answer(request, (w, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
         () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)))));
   }
 
@@ -110,8 +108,13 @@ public final class TopologyApi {
     return false;
   }
 
-  private Mono<ServerResponse> answer(ServerRequest request,
-      BiFunction<WindowReader.Window, Supplier<Views>, EncodedBody> body) {
+  /** The body of an answer from window {@code w}; {@code gzip}: the client takes gzip. */
+  private interface Body {
+    EncodedBody of(WindowReader.Window w, Supplier<Views> views, boolean gzip);
+  }
+
+  private Mono<ServerResponse> answer(ServerRequest request, Body body) {
+    boolean gzip = acceptsGzip(request);
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
@@ -120,7 +123,7 @@ public final class TopologyApi {
       return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
           .publishOn(cpu)
           .flatMap(w -> {
-            EncodedBody encoded = body.apply(w, () -> views.of(w, hideArgs, hideEnv));
+            EncodedBody encoded = body.of(w, () -> views.of(w, hideArgs, hideEnv), gzip);
             if (encoded == null) {
               encoded = new EncodedBody(JsonOut.bytes(null));
             }
@@ -132,9 +135,9 @@ public final class TopologyApi {
               return ok.bodyValue(encoded.json());
             }
             ok = ok.header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
-            byte[] gzip = encoded.gzipIfMade();
-            return gzip != null && acceptsGzip(request)
-                ? ok.header(HttpHeaders.CONTENT_ENCODING, "gzip").bodyValue(gzip)
+            byte[] gzipped = encoded.gzipIfMade();
+            return gzipped != null && gzip
+                ? ok.header(HttpHeaders.CONTENT_ENCODING, "gzip").bodyValue(gzipped)
                 : ok.bodyValue(encoded.json());
           });
     });
