@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     per-probe alarms
  * @param stallMinProbes the share rule applies only with at least this many probes, so two probes
  *     of a small tenant going quiet are still reported one by one
+ * @param stallMinTenants the share rule over all probes (a stall of the whole pipeline, which
+ *     suppresses every tenant's alarms) needs silent probes of at least this many tenants; one
+ *     tenant's probes going quiet together is that tenant's stall
  * @param forgetAfter a probe silent this long is dropped from the table
  */
 @ConfigurationProperties("scopeline.liveness")
@@ -26,4 +29,5 @@ public record LivenessProperties(
     @DefaultValue("1s") Duration checkInterval,
     @DefaultValue("0.3") double stallShare,
     @DefaultValue("4") int stallMinProbes,
+    @DefaultValue("3") int stallMinTenants,
     @DefaultValue("24h") Duration forgetAfter) {}

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.ingest.config.KafkaProperties;
 import io.scopeline.ingest.config.LivenessProperties;
 import io.scopeline.ingest.store.HotCopies;
+import io.scopeline.keys.ProbeStatusRow;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
 import java.nio.charset.StandardCharsets;
@@ -70,8 +71,7 @@ public final class LivenessMonitor implements SmartLifecycle {
     ProbeLiveness.CheckResult result = liveness.check();
     Flux.fromIterable(result.changed())
         .flatMap(s -> redis.hset(StorageKeys.probeStatusKey(TenantId.of(s.tenant())), s.probe(),
-            ("{\"status\":\"" + s.status() + "\",\"lastSeen\":" + s.lastSeenMillis() + ",\"interval\":"
-                + s.intervalMillis() + ",\"hostname\":\"" + jsonSafe(s.hostname()) + "\"}")
+            new ProbeStatusRow(s.status(), s.lastSeenMillis(), s.intervalMillis(), s.hostname()).toJson()
                 .getBytes(StandardCharsets.UTF_8)), 16)
         .thenMany(Flux.fromIterable(result.events()).flatMap(this::publish))
         .subscribe();
@@ -82,7 +82,7 @@ public final class LivenessMonitor implements SmartLifecycle {
       log.warn("Pipeline stall: {} of {} probes{} went silent at once; per-probe alarms suppressed",
           event.silentProbes(), event.totalProbes(), event.tenant().isEmpty() ? "" : " of tenant " + event.tenant());
     } else {
-      log.info("Probe {} of tenant {} is {}", event.probe(), event.tenant(), event.status());
+      log.info("Probe {} of tenant {} is {}", forLog(event.probe()), event.tenant(), event.status());
     }
     meters.counter("scopeline.ingest.liveness.events", "type", event.type(), "status", event.status()).increment();
     String json = event.toJson();
@@ -132,47 +132,27 @@ public final class LivenessMonitor implements SmartLifecycle {
   private void adoptFromStatusTable(String tenant) {
     redis.hgetall(StorageKeys.probeStatusKey(TenantId.of(tenant))).subscribe(entries -> entries.forEach(
         (probe, json) -> {
-          String text = new String(json, StandardCharsets.UTF_8);
-          Long lastSeen = jsonLong(text, "lastSeen");
-          Long interval = jsonLong(text, "interval");
-          if (lastSeen != null) {
-            liveness.adopt(tenant, probe, text.contains("\"status\":\"nodata\""), lastSeen,
-                interval == null ? 0 : interval, jsonString(text, "hostname"));
+          ProbeStatusRow row = ProbeStatusRow.parse(new String(json, StandardCharsets.UTF_8));
+          if (row != null) {
+            liveness.adopt(tenant, probe, row.nodata(), row.lastSeenMillis(), row.intervalMillis(), row.hostname());
           }
         }));
   }
 
-  /** Host names go into hand-written JSON: keep only characters that need no escaping. */
-  static String jsonSafe(String s) {
-    return s == null ? "" : s.replaceAll("[\"\\\\\\p{Cntrl}]", "");
-  }
-
-  /** A string field of the flat JSON objects this class writes, or "". */
-  static String jsonString(String json, String field) {
-    int at = json.indexOf("\"" + field + "\":\"");
-    if (at < 0) {
-      return "";
+  /**
+   * A probe id (the sender's {@code X-Scope-Probe-ID}, unchecked) as it may appear in a log line:
+   * control characters escaped, so a newline cannot forge a line of its own; at most 200 characters.
+   */
+  static String forLog(String s) {
+    StringBuilder out = new StringBuilder(Math.min(s.length(), 200) + 2).append('"');
+    for (int i = 0; i < s.length() && i < 200; i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || c == '"' || c == '\\') {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
     }
-    int start = at + field.length() + 4;
-    int end = json.indexOf('"', start);
-    return end < 0 ? "" : json.substring(start, end);
-  }
-
-  /** A number field of the flat JSON objects this class writes to the status table. */
-  static Long jsonLong(String json, String field) {
-    int at = json.indexOf("\"" + field + "\":");
-    if (at < 0) {
-      return null;
-    }
-    int start = at + field.length() + 3;
-    int end = start;
-    while (end < json.length() && (Character.isDigit(json.charAt(end)) || json.charAt(end) == '-')) {
-      end++;
-    }
-    try {
-      return Long.parseLong(json.substring(start, end));
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return out.append(s.length() > 200 ? "\"…" : "\"").toString();
   }
 }

@@ -148,7 +148,10 @@ public final class ProbeLiveness {
     }
     List<ProbeStatusEvent> events = new ArrayList<>();
     int totalAll = probes.size();
-    boolean globalStall = totalAll >= props.stallMinProbes() && newlyAll > props.stallShare() * totalAll;
+    // One tenant's fleet going quiet (its network, its collector) is that tenant's stall, however
+    // large it is: only silence spread over several tenants is the pipeline's own.
+    boolean globalStall = newlySilent.size() >= props.stallMinTenants() && totalAll >= props.stallMinProbes()
+        && newlyAll > props.stallShare() * totalAll;
     if (globalStall) {
       events.add(new ProbeStatusEvent(ProbeStatusEvent.PIPELINE_STALL, "", "", ProbeStatusEvent.NODATA, 0, now,
           newlyAll, totalAll));

@@ -101,18 +101,25 @@ public class ReportIndex implements AutoCloseable {
         });
   }
 
+  /**
+   * Writes the rows, retrying failures and the rows DynamoDB left unprocessed (it does so when
+   * throttling) with the same capped exponential backoff: a fixed pause would keep a throttled
+   * table throttled.
+   */
   private Mono<Void> writeUntilDone(List<WriteRequest> requests) {
-    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, requests)))))
+    java.util.concurrent.atomic.AtomicReference<List<WriteRequest>> left = new java.util.concurrent.atomic.AtomicReference<>(requests);
+    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, left.get())))))
         .doOnError(e -> health.failure("dynamodb", e)).doOnSuccess(r -> health.success("dynamodb"))
-        .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
         .flatMap((BatchWriteItemResponse r) -> {
-          List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
-          if (left.isEmpty()) {
+          List<WriteRequest> unprocessed = r.unprocessedItems().getOrDefault(table, List.of());
+          if (unprocessed.isEmpty()) {
             return Mono.<Void>empty();
           }
-          retries.increment();
-          return Mono.delay(props.retryInitialBackoff()).then(writeUntilDone(left));
-        });
+          left.set(unprocessed);
+          return Mono.error(new WriteRetry.Incomplete(unprocessed.size() + " of " + requests.size()
+              + " rows left unprocessed"));
+        })
+        .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment));
   }
 
   @Override

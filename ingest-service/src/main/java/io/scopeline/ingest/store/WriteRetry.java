@@ -21,9 +21,19 @@ public final class WriteRetry {
         .doBeforeRetry(s -> onRetry.run());
   }
 
-  /** True for throttling, server errors and transport failures. */
+  /** A batch the store took only part of (DynamoDB's unprocessed items): the rest is retried with backoff. */
+  public static final class Incomplete extends RuntimeException {
+    public Incomplete(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** True for throttling, server errors, transport failures and incomplete batches. */
   public static boolean isRetryable(Throwable t) {
     Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (e instanceof Incomplete) {
+      return true;
+    }
     if (e instanceof SdkServiceException s) {
       return s.isThrottlingException() || s.statusCode() >= 500 || s.statusCode() == 429
           || "ProvisionedThroughputExceededException".equals(errorCode(s)) || "SlowDown".equals(errorCode(s));

@@ -11,7 +11,7 @@ class ProbeLivenessTest {
   private static final long WINDOW = 3_000_000_000L;
   private final AtomicLong clock = new AtomicLong(1_000_000);
   private final ProbeLiveness liveness = new ProbeLiveness(new LivenessProperties(Duration.ofSeconds(3), 3,
-      Duration.ofSeconds(5), Duration.ofSeconds(1), 0.3, 4, Duration.ofHours(1)), clock::get);
+      Duration.ofSeconds(5), Duration.ofSeconds(1), 0.3, 4, 3, Duration.ofHours(1)), clock::get);
 
   private void advance(Duration d) {
     clock.addAndGet(d.toMillis());
@@ -44,18 +44,40 @@ class ProbeLivenessTest {
   }
 
   @Test
-  void manyProbesSilentAtOnceIsOnePipelineStallWithoutPerProbeAlarms() {
-    for (int i = 0; i < 10; i++) {
-      liveness.reportSeen("acme", "p" + i, WINDOW);
+  void manyProbesOfSeveralTenantsSilentAtOnceIsOnePipelineStallWithoutPerProbeAlarms() {
+    for (int i = 0; i < 12; i++) {
+      liveness.reportSeen("t" + (i % 3), "p" + i, WINDOW);
     }
     advance(Duration.ofSeconds(20));
     var events = liveness.check().events();
     assertThat(events).singleElement().satisfies(e -> {
       assertThat(e.type()).isEqualTo(ProbeStatusEvent.PIPELINE_STALL);
-      assertThat(e.silentProbes()).isEqualTo(10);
-      assertThat(e.totalProbes()).isEqualTo(10);
+      assertThat(e.tenant()).as("the whole pipeline").isEmpty();
+      assertThat(e.silentProbes()).isEqualTo(12);
+      assertThat(e.totalProbes()).isEqualTo(12);
     });
-    assertThat(liveness.reportSeen("acme", "p3", WINDOW)).as("recovery after a stall is quiet").isNull();
+    assertThat(liveness.reportSeen("t0", "p3", WINDOW)).as("recovery after a stall is quiet").isNull();
+  }
+
+  @Test
+  void oneTenantThatIsMostOfTheFleetGoingSilentDoesNotSuppressAnotherTenantsAlarm() {
+    for (int i = 0; i < 10; i++) {
+      liveness.reportSeen("big", "p" + i, WINDOW);
+    }
+    liveness.reportSeen("small", "only", WINDOW);
+    advance(Duration.ofSeconds(20));
+    var events = liveness.check().events();
+    assertThat(events).hasSize(2);
+    assertThat(events).anySatisfy(e -> {
+      assertThat(e.type()).isEqualTo(ProbeStatusEvent.PIPELINE_STALL);
+      assertThat(e.tenant()).isEqualTo("big");
+      assertThat(e.silentProbes()).isEqualTo(10);
+    });
+    assertThat(events).anySatisfy(e -> {
+      assertThat(e.type()).isEqualTo(ProbeStatusEvent.PROBE_STATUS);
+      assertThat(e.tenant()).isEqualTo("small");
+      assertThat(e.status()).isEqualTo(ProbeStatusEvent.NODATA);
+    });
   }
 
   @Test
@@ -121,8 +143,22 @@ class ProbeLivenessTest {
       assertThat(e.probe()).isEqualTo("handed-over");
       assertThat(e.status()).isEqualTo(ProbeStatusEvent.NODATA);
     });
-    assertThat(LivenessMonitor.jsonLong("{\"status\":\"ok\",\"lastSeen\":1795311568000,\"interval\":3000}", "lastSeen"))
-        .isEqualTo(1795311568000L);
+  }
+
+  @Test
+  void statusRowsRoundTripWhateverTheHostNameHoldsAndGarbageReadsAsNoRow() {
+    var row = new io.scopeline.keys.ProbeStatusRow("nodata", 1795311568000L, 3000, "web \"01\"\n\\x");
+    assertThat(io.scopeline.keys.ProbeStatusRow.parse(row.toJson())).isEqualTo(row);
+    assertThat(io.scopeline.keys.ProbeStatusRow.parse("{\"status\":\"ok\",\"lastSeen\":1795311568000}"))
+        .isEqualTo(new io.scopeline.keys.ProbeStatusRow("ok", 1795311568000L, 0, ""));
+    assertThat(io.scopeline.keys.ProbeStatusRow.parse("{\"status\":\"ok\"")).isNull();
+    assertThat(io.scopeline.keys.ProbeStatusRow.parse("not json")).isNull();
+  }
+
+  @Test
+  void probeIdsAreLoggedWithTheirControlCharactersEscaped() {
+    assertThat(LivenessMonitor.forLog("p1\nINFO forged line")).isEqualTo("\"p1\\u000aINFO forged line\"")
+        .doesNotContain("\n");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.scopeline.query.api;
 
+import io.scopeline.keys.ProbeStatusRow;
 import io.scopeline.model.LatestMap;
 import io.scopeline.model.Report;
 import io.scopeline.model.Timestamps;
@@ -10,15 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Builds the {@code /api/probes} answer: Scope's per-host entries enriched with liveness. */
 final class ProbeList {
-  private static final Pattern STATUS = Pattern.compile("\"status\":\"(\\w+)\"");
-  private static final Pattern HOSTNAME = Pattern.compile("\"hostname\":\"([^\"]*)\"");
-  private static final Pattern LAST_SEEN = Pattern.compile("\"lastSeen\":(\\d+)");
-
   private ProbeList() {}
 
   static List<Map<String, Object>> of(Report window, Map<String, String> liveness) {
@@ -41,8 +36,8 @@ final class ProbeList {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", probe);
         // Its host has left the window: the name the ingest side recorded.
-        Matcher hostname = HOSTNAME.matcher(json);
-        entry.put("hostname", hostname.find() ? hostname.group(1) : "");
+        ProbeStatusRow row = ProbeStatusRow.parse(json);
+        entry.put("hostname", row == null ? "" : row.hostname());
         entry.put("version", "");
         entry.put("lastSeen", Timestamps.formatRfc3339Nano(Timestamps.ZERO));
         addLiveness(entry, json);
@@ -53,16 +48,10 @@ final class ProbeList {
   }
 
   private static void addLiveness(Map<String, Object> entry, String json) {
-    if (json == null) {
-      return;
-    }
-    Matcher status = STATUS.matcher(json);
-    if (status.find()) {
-      entry.put("status", status.group(1));
-    }
-    Matcher seen = LAST_SEEN.matcher(json);
-    if (seen.find()) {
-      entry.put("lastReport", Long.parseLong(seen.group(1)));
+    ProbeStatusRow row = json == null ? null : ProbeStatusRow.parse(json);
+    if (row != null) {
+      entry.put("status", row.status());
+      entry.put("lastReport", row.lastSeenMillis());
     }
   }
 }

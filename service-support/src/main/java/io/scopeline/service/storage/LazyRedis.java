@@ -22,6 +22,8 @@ public final class LazyRedis implements AutoCloseable {
   private final RedisURI uri;
   private final Duration timeout;
   private final AtomicReference<Mono<StatefulRedisConnection<String, byte[]>>> connection = new AtomicReference<>();
+  /** The connection the current attempt made, so a reset can close it instead of leaking it. */
+  private final AtomicReference<StatefulRedisConnection<String, byte[]>> established = new AtomicReference<>();
 
   public LazyRedis(StorageProperties props) {
     this.uri = RedisURI.create(props.redis().uri());
@@ -38,7 +40,9 @@ public final class LazyRedis implements AutoCloseable {
       return current;
     }
     Mono<StatefulRedisConnection<String, byte[]>> fresh =
-        Mono.fromFuture(() -> client.connectAsync(CODEC, uri).toCompletableFuture()).cache();
+        Mono.fromFuture(() -> client.connectAsync(CODEC, uri).toCompletableFuture())
+            .doOnNext(c -> closeQuietly(established.getAndSet(c)))
+            .cache();
     return connection.compareAndSet(null, fresh) ? fresh : connection.get();
   }
 
@@ -50,9 +54,19 @@ public final class LazyRedis implements AutoCloseable {
     return Mono.fromFuture(() -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture());
   }
 
-  /** Forget the connection after a failure, so the next use connects again. */
+  /**
+   * Forget the connection after a failure, so the next use connects again; the old one is closed
+   * (a command that timed out on a blackholed Redis leaves its TCP connection open otherwise).
+   */
   public void reset() {
     connection.set(null);
+    closeQuietly(established.getAndSet(null));
+  }
+
+  private static void closeQuietly(StatefulRedisConnection<String, byte[]> c) {
+    if (c != null) {
+      c.closeAsync();
+    }
   }
 
   public Duration timeout() {

@@ -1,0 +1,69 @@
+package io.scopeline.keys;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * One probe's entry in a tenant's liveness table ({@link StorageKeys#probeStatusKey}, field = probe
+ * id): written by the ingest side's liveness checks, read back by it when it takes a tenant over
+ * and by the query side's {@code /api/probes}.
+ *
+ * @param status {@code ok} or {@code nodata}
+ * @param lastSeenMillis when the probe's last report was taken (epoch millis)
+ * @param intervalMillis the probe's publish interval as its reports declare it
+ * @param hostname the host name its reports carried, or ""
+ */
+public record ProbeStatusRow(String status, long lastSeenMillis, long intervalMillis, String hostname) {
+  public static final String NODATA = "nodata";
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  public ProbeStatusRow {
+    hostname = hostname == null ? "" : hostname;
+  }
+
+  public boolean nodata() {
+    return NODATA.equals(status);
+  }
+
+  public String toJson() {
+    return io.scopeline.codec.JsonObjects.object(g -> {
+      g.writeStringProperty("status", status);
+      g.writeNumberProperty("lastSeen", lastSeenMillis);
+      g.writeNumberProperty("interval", intervalMillis);
+      g.writeStringProperty("hostname", hostname);
+    });
+  }
+
+  /** The row in {@code json}, or null when it is not one (a corrupt or foreign value). */
+  public static ProbeStatusRow parse(String json) {
+    String status = null;
+    String hostname = "";
+    long lastSeen = -1;
+    long interval = 0;
+    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (name) {
+          case "status" -> status = v == JsonToken.VALUE_STRING ? p.getString() : null;
+          case "hostname" -> hostname = v == JsonToken.VALUE_STRING ? p.getString() : "";
+          case "lastSeen" -> lastSeen = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+          case "interval" -> interval = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
+          default -> p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT) {
+        return null;
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return status == null || lastSeen < 0 ? null : new ProbeStatusRow(status, lastSeen, interval, hostname);
+  }
+}
