@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * A real Redis for standalone mode and tests: the machine's {@code redis-server} started as a
  * child process when installed, else the redis binary bundled in the embedded-redis jar. Data is
  * not persisted (Redis only ever holds copies in Scopeline).
+ *
+ * <p>A started {@code redis-server} dies with the JVM that started it, even when that JVM is
+ * killed (a watchdog shell waits for the JVM and then stops it); started for a data directory, its
+ * pid is kept there, so that a Redis a killed run left behind is stopped by the next start rather
+ * than adopted with the old run's state.
  */
 public final class EmbeddedRedis implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
@@ -26,25 +31,40 @@ public final class EmbeddedRedis implements AutoCloseable {
   /** Where the Redis serving us comes from. */
   public enum Source { EXTERNAL, REDIS_SERVER_PROCESS, EMBEDDED_JAR }
 
+  private static final String PID_FILE = "redis.pid";
+
   private final int port;
+  private final String uri;
   private final Source source;
   private final Process process;
   private final redis.embedded.RedisServer embedded;
+  private final Path pidFile;
 
-  private EmbeddedRedis(int port, Source source, Process process, redis.embedded.RedisServer embedded) {
+  private EmbeddedRedis(int port, String uri, Source source, Process process, redis.embedded.RedisServer embedded,
+      Path pidFile) {
     this.port = port;
+    this.uri = uri;
     this.source = source;
     this.process = process;
     this.embedded = embedded;
+    this.pidFile = pidFile;
   }
 
-  /** Uses a Redis already answering on {@code port}; the caller keeps no ownership of it. */
-  public static EmbeddedRedis external(int port) {
-    return new EmbeddedRedis(port, Source.EXTERNAL, null, null);
+  /** Uses the Redis at {@code uri}; nothing is started or stopped. */
+  public static EmbeddedRedis external(String uri) {
+    return new EmbeddedRedis(-1, uri, Source.EXTERNAL, null, null, null);
   }
 
   /** Starts a private Redis on {@code port} (0 picks a free one). */
   public static EmbeddedRedis start(int port) {
+    return start(port, null);
+  }
+
+  /**
+   * Starts a private Redis on {@code port} (0 picks a free one) for {@code dataDir} (null: none),
+   * whose pid file it keeps there; call {@link #stopLeftover} first, before checking the port.
+   */
+  public static EmbeddedRedis start(int port, Path dataDir) {
     int p = FreePorts.orPick(port);
     String binary = findOnPath("redis-server");
     try {
@@ -53,7 +73,15 @@ public final class EmbeddedRedis implements AutoCloseable {
             "--save", "", "--appendonly", "no", "--protected-mode", "no"));
         Process proc = new ProcessBuilder(cmd).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        EmbeddedRedis r = new EmbeddedRedis(p, Source.REDIS_SERVER_PROCESS, proc, null);
+        Path pidFile = null;
+        if (dataDir != null) {
+          Files.createDirectories(dataDir);
+          pidFile = dataDir.resolve(PID_FILE);
+          Files.writeString(pidFile, Long.toString(proc.pid()));
+        }
+        watchdog(proc);
+        EmbeddedRedis r = new EmbeddedRedis(p, "redis://127.0.0.1:" + p, Source.REDIS_SERVER_PROCESS, proc, null,
+            pidFile);
         r.awaitPing();
         log.info("Redis: started {} on 127.0.0.1:{} (pid {})", binary, p, proc.pid());
         return r;
@@ -61,12 +89,62 @@ public final class EmbeddedRedis implements AutoCloseable {
       redis.embedded.RedisServer server = redis.embedded.RedisServer.newRedisServer().port(p).bind("127.0.0.1")
           .setting("save \"\"").setting("appendonly no").build();
       server.start();
-      EmbeddedRedis r = new EmbeddedRedis(p, Source.EMBEDDED_JAR, null, server);
+      EmbeddedRedis r = new EmbeddedRedis(p, "redis://127.0.0.1:" + p, Source.EMBEDDED_JAR, null, server, null);
       r.awaitPing();
       log.info("Redis: no redis-server installed, started the embedded-redis binary on 127.0.0.1:{}", p);
       return r;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start Redis: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stops the {@code redis-server} that an earlier run for {@code dataDir} started and left running
+   * (its JVM was killed before it could stop it); a no-op when there is none. A pid that now
+   * belongs to another program is left alone.
+   */
+  public static void stopLeftover(Path dataDir) {
+    Path pidFile = dataDir.resolve(PID_FILE);
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          // Debian's redis-server is a link to redis-check-rdb, and Redis rewrites its command line.
+          .filter(h -> h.info().command().map(c -> c.contains("redis")).orElse(false)
+              || h.info().commandLine().map(c -> c.contains("redis-server")).orElse(false))
+          .ifPresent(h -> {
+            log.info("Redis: stopping redis-server (pid {}) that an earlier run for {} left behind", pid, dataDir);
+            h.destroy();
+            try {
+              h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              h.destroyForcibly();
+            }
+          });
+      Files.deleteIfExists(pidFile);
+    } catch (IOException | NumberFormatException e) {
+      log.warn("Redis: cannot read {} ({}); an earlier run's Redis may still be running", pidFile, e.toString());
+    }
+  }
+
+  /**
+   * A shell that waits for this JVM to end and then stops {@code redis}, so that a JVM killed with
+   * SIGKILL (no shutdown hooks run) leaves no Redis behind. It ends on its own when Redis does.
+   */
+  private static void watchdog(Process redis) {
+    if (!Files.isExecutable(Path.of("/bin/sh"))) {
+      return;
+    }
+    try {
+      new ProcessBuilder("/bin/sh", "-c",
+          "while kill -0 \"$0\" 2>/dev/null && kill -0 \"$1\" 2>/dev/null; do sleep 1; done; kill \"$1\" 2>/dev/null",
+          Long.toString(ProcessHandle.current().pid()), Long.toString(redis.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      log.warn("Redis: no watchdog ({}); a killed JVM would leave redis-server (pid {}) running", e.toString(),
+          redis.pid());
     }
   }
 
@@ -133,7 +211,7 @@ public final class EmbeddedRedis implements AutoCloseable {
   }
 
   public String uri() {
-    return "redis://127.0.0.1:" + port;
+    return uri;
   }
 
   /** Stops the Redis we started (a no-op for an external one). Idempotent. */
@@ -155,12 +233,19 @@ public final class EmbeddedRedis implements AutoCloseable {
         log.warn("embedded Redis did not stop cleanly: {}", e.toString());
       }
     }
+    if (pidFile != null) {
+      try {
+        Files.deleteIfExists(pidFile);
+      } catch (IOException e) {
+        log.debug("pid file {} not removed: {}", pidFile, e.toString());
+      }
+    }
   }
 
   /** Starts our Redis again on the same port after {@link #stop()} (tests of Redis outages). */
   public EmbeddedRedis restart() {
     stop();
-    return start(port);
+    return start(port, pidFile == null ? null : pidFile.getParent());
   }
 
   @Override

@@ -78,11 +78,20 @@ public final class Standalone implements AutoCloseable {
     checkFree("Kafka", "--kafka-port", options.kafkaPort());
     checkFree("S3", "--s3-port", options.s3Port());
     checkFree("DynamoDB", "--dynamodb-port", options.dynamoDbPort());
-    if (options.redisPort() != 0 && EmbeddedRedis.answersPing(options.redisPort())) {
-      redis = EmbeddedRedis.external(options.redisPort());
-      log.info("Redis: using the Redis already answering on localhost:{}", options.redisPort());
+    if (options.redisUrl() != null) {
+      redis = EmbeddedRedis.external(options.redisUrl());
+      log.info("Redis: using {} (--redis-url)", options.redisUrl());
     } else {
-      redis = EmbeddedRedis.start(options.redisPort());
+      // Its own Redis, under --data: a Redis this directory's killed run left behind is stopped,
+      // and one it did not start is never adopted silently (its state is another run's).
+      Path redisDir = data.resolve("redis");
+      EmbeddedRedis.stopLeftover(redisDir);
+      if (options.redisPort() != 0 && FreePorts.isListening(options.redisPort())) {
+        throw new IllegalStateException("Redis port " + options.redisPort() + " is already in use by a server this"
+            + " data directory did not start; use it with --redis-url redis://localhost:" + options.redisPort()
+            + ", or start one of our own with --redis-port N (0 = any free port)");
+      }
+      redis = EmbeddedRedis.start(options.redisPort(), redisDir);
       toClose.push(redis);
     }
     kafka = EmbeddedKafka.start(data.resolve("kafka"), options.kafkaPort());
@@ -177,7 +186,7 @@ public final class Standalone implements AutoCloseable {
     sb.append(String.format("  %-22s %s  (bucket scopeline-reports)%n", "S3", s3.endpoint()));
     sb.append(String.format("  %-22s %s  (table scopeline_reports)%n", "DynamoDB", dynamo.endpoint()));
     sb.append(String.format("  %-22s %s  (%s)%n", "Redis", redis.uri(), switch (redis.source()) {
-      case EXTERNAL -> "the one already running";
+      case EXTERNAL -> "--redis-url";
       case REDIS_SERVER_PROCESS -> "started redis-server";
       case EMBEDDED_JAR -> "embedded-redis";
     }));

@@ -12,9 +12,11 @@ import java.util.List;
  * @param demo whether to run the simulated fleet
  * @param demoHosts hosts in the simulated fleet
  * @param tenant tenant of requests and records that carry no {@code X-Scope-OrgID}, and of the demo fleet
+ * @param redisPort port of the Redis the standalone starts (0 = a free one)
+ * @param redisUrl a Redis to use instead of starting one; null = start one
  */
 public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, String tenant, int httpPort, int kafkaPort,
-    int s3Port, int dynamoDbPort, int redisPort) {
+    int s3Port, int dynamoDbPort, int redisPort, String redisUrl) {
 
   public static final String USAGE = String.join("\n",
       "usage: bin/scopeline [options]",
@@ -26,10 +28,11 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       "  --kafka-port N         embedded Kafka (default 9092)",
       "  --s3-port N            embedded S3 (default 9000)",
       "  --dynamodb-port N      embedded DynamoDB (default 8000)",
-      "  --redis-port N         Redis: used if one answers there, else started there (default 6379)");
+      "  --redis-port N         Redis started for this data directory (default 6379)",
+      "  --redis-url URI        use this Redis instead (e.g. redis://localhost:6379); none is started");
 
   public static StandaloneOptions defaults() {
-    return new StandaloneOptions(Path.of("data"), true, 5, "default", 4040, 9092, 9000, 8000, 6379);
+    return new StandaloneOptions(Path.of("data"), true, 5, "default", 4040, 9092, 9000, 8000, 6379, null);
   }
 
   /** Parses {@code --name value} and {@code --name=value}; throws IllegalArgumentException with a reason. */
@@ -49,7 +52,7 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       String name = a.get(i);
       if (name.equals("--no-demo")) {
         o = new StandaloneOptions(o.dataDir, false, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort, o.s3Port,
-            o.dynamoDbPort, o.redisPort);
+            o.dynamoDbPort, o.redisPort, o.redisUrl);
         continue;
       }
       if (i + 1 >= a.size()) {
@@ -58,21 +61,23 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       String v = a.get(++i);
       o = switch (name) {
         case "--data" -> new StandaloneOptions(Path.of(v), o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort,
-            o.s3Port, o.dynamoDbPort, o.redisPort);
+            o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
         case "--demo-hosts" -> new StandaloneOptions(o.dataDir, o.demo, number(name, v), o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
         case "--tenant" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, v, o.httpPort, o.kafkaPort, o.s3Port,
-            o.dynamoDbPort, o.redisPort);
+            o.dynamoDbPort, o.redisPort, o.redisUrl);
         case "--http-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, port(name, v),
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
         case "--kafka-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            port(name, v), o.s3Port, o.dynamoDbPort, o.redisPort);
+            port(name, v), o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
         case "--s3-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort,
-            port(name, v), o.dynamoDbPort, o.redisPort);
+            port(name, v), o.dynamoDbPort, o.redisPort, o.redisUrl);
         case "--dynamodb-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, port(name, v), o.redisPort);
+            o.kafkaPort, o.s3Port, port(name, v), o.redisPort, o.redisUrl);
         case "--redis-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, port(name, v));
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, port(name, v), o.redisUrl);
+        case "--redis-url" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, redisUrl(v));
         default -> throw new IllegalArgumentException("unknown option " + name);
       };
     }
@@ -89,6 +94,13 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " needs a non-negative number, got '" + v + "'");
     }
+  }
+
+  private static String redisUrl(String v) {
+    if (!v.startsWith("redis://") && !v.startsWith("rediss://")) {
+      throw new IllegalArgumentException("--redis-url needs a redis:// or rediss:// URI, got '" + v + "'");
+    }
+    return v;
   }
 
   private static int port(String name, String v) {

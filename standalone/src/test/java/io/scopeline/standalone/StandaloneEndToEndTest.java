@@ -38,7 +38,7 @@ class StandaloneEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static StandaloneOptions options(Path data, int hosts) {
-    return new StandaloneOptions(data, true, hosts, "default", 0, 0, 0, 0, 0);
+    return new StandaloneOptions(data, true, hosts, "default", 0, 0, 0, 0, 0, null);
   }
 
   static String get(int port, String path) throws Exception {
@@ -91,9 +91,21 @@ class StandaloneEndToEndTest {
       Thread.sleep(4000); // let the quantum holding beforeRestart be persisted and indexed
     }
 
-    try (Standalone s = Standalone.start(new StandaloneOptions(data, false, 3, "default", 0, 0, 0, 0, 0))) {
+    try (Standalone s = Standalone.start(new StandaloneOptions(data, false, 3, "default", 0, 0, 0, 0, 0, null))) {
       String past = get(s.httpPort(), "/api/topology/hosts?timestamp=" + beforeRestart);
       assertThat(past).contains("t0-host-0;<host>").contains("t0-host-2;<host>");
+    }
+  }
+
+  @Test
+  void aRedisPortTakenByAServerThisDataDirectoryDidNotStartIsRefusedWithTheWayOut() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Standalone.start(
+              new StandaloneOptions(data, false, 1, "default", 0, 0, 0, 0, port, null)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Redis port " + port)
+          .hasMessageContaining("--redis-url redis://localhost:" + port);
     }
   }
 
