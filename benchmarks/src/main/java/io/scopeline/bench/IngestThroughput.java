@@ -1,5 +1,6 @@
 package io.scopeline.bench;
 
+import io.scopeline.service.storage.IndexRows;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.ReportLimits;
@@ -463,9 +464,9 @@ public final class IngestThroughput {
           Map<String, AttributeValue> start = null;
           do {
             var resp = ddb.query(q -> q.tableName("scopeline_reports").keyConditionExpression("#h = :h")
-                .expressionAttributeNames(Map.of("#h", "hour"))
+                .expressionAttributeNames(Map.of("#h", IndexRows.HASH))
                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hash))));
-            resp.items().forEach(i -> keys.add(i.get("report").s()));
+            resp.items().forEach(i -> keys.add(IndexRows.objectKey(i)));
             start = resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty() ? resp.lastEvaluatedKey() : null;
             if (start != null) {
               throw new IllegalStateException("index query paginated; extend the harness");

@@ -1,6 +1,7 @@
 package io.scopeline.bench;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.service.storage.IndexRows;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.WireHeaders;
@@ -38,12 +39,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -117,11 +112,7 @@ public final class PeerFanout {
         DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(dynamoServer.endpoint())
             .region(Region.US_EAST_1).credentialsProvider(creds).build()) {
       s3.createBucket(b -> b.bucket("scopeline-reports"));
-      dynamo.createTable(b -> b.tableName("scopeline_reports").billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(AttributeDefinition.builder().attributeName("hour").attributeType(ScalarAttributeType.S)
-              .build(), AttributeDefinition.builder().attributeName("ts").attributeType(ScalarAttributeType.N).build())
-          .keySchema(KeySchemaElement.builder().attributeName("hour").keyType(KeyType.HASH).build(),
-              KeySchemaElement.builder().attributeName("ts").keyType(KeyType.RANGE).build()));
+      dynamo.createTable(b -> IndexRows.tableShape(b.tableName("scopeline_reports")));
       int stored = 0;
       for (int t = 0; t < tenants; t++) {
         TenantId tenant = TenantId.of("bench-" + t);
@@ -135,9 +126,8 @@ public final class PeerFanout {
           s3.putObject(b -> b.bucket("scopeline-reports").key(key),
               RequestBody.fromBytes(ReportCodec.encode(Reports.merge(reports), ReportFormat.MSGPACK_GZIP)));
           final int n = i;
-          dynamo.putItem(b -> b.tableName("scopeline_reports").item(Map.of("hour",
-              AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)), "ts",
-              AttributeValue.fromN(StorageKeys.indexRangeKey(q, 0, n)), "report", AttributeValue.fromS(key))));
+          dynamo.putItem(b -> b.tableName("scopeline_reports").item(IndexRows.item(StorageKeys.indexHashKey(tenant, q),
+              StorageKeys.indexRangeKey(q, 0, n), key)));
           stored++;
         }
       }

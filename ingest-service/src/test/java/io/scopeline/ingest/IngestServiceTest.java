@@ -49,6 +49,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * dead-letter topic; a crash loses nothing; a Redis outage does not stop persistence.
  */
 class IngestServiceTest extends IngestTestBase {
+  @Autowired
+  io.scopeline.ingest.store.ReportIndex reportIndex;
+
   @Test
   void reportsPostedLikeAScopeProbeArePersistedMergedIndexedAndHot() {
     TenantId tenant = TenantId.of("bridge-tenant");
@@ -290,6 +293,67 @@ class IngestServiceTest extends IngestTestBase {
         });
       });
     }
+  }
+
+  @Test
+  void aCrashAfterASegmentIsDurableButNotCommittedCountsNoReplayedReportTwice() throws Exception {
+    String run = Long.toString(System.nanoTime());
+    TenantId a = TenantId.of("replay-a-" + run);
+    TenantId b = TenantId.of("replay-b-" + run);
+    long t0 = System.currentTimeMillis();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      // On one partition: a-1, then b-1, then a-2..a-5, all of a's in one quantum. b-1's quantum is
+      // 10 s ahead, so its segment stays open and holds the partition's commit at b-1's offset
+      // while a's segment (a-1..a-5) becomes durable: a-2..a-5 are durable but not committed.
+      producer.send(at(kafka.reportsTopic(), a, t0, "a-1"));
+      producer.send(at(kafka.reportsTopic(), b, t0 + 10_000, "b-1"));
+      for (int i = 2; i <= 5; i++) {
+        producer.send(at(kafka.reportsTopic(), a, t0, "a-" + i));
+      }
+      producer.flush();
+    }
+    long fiveReports = 5 * 3_000_000_000L;
+    await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> assertThat(windowSum(a)).isEqualTo(fiveReports));
+    double durableBefore = meters.counter("scopeline.ingest.records.replayed.durable").count();
+    pipeline.kill();
+    pipeline.start();
+    // The replay starts at b-1: a-2..a-5 are read again, found in a's durable segment and taken past.
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThat(meters.counter("scopeline.ingest.records.replayed.durable").count() - durableBefore)
+            .isGreaterThanOrEqualTo(4));
+    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(stored.hostIds(b)).contains("b-1;<host>"));
+    assertThat(stored.objectKeys(a)).as("no second segment of a's replayed reports").hasSize(1);
+    assertThat(windowSum(a)).as("each of a's reports counted once").isEqualTo(fiveReports);
+  }
+
+  @Test
+  void anIndexRowIsNeverReplacedByOneNamingASegmentThatHoldsFewerRecords() {
+    TenantId tenant = TenantId.of("conditional-" + System.nanoTime());
+    long q = now() / 1_000_000_000L * 1_000_000_000L;
+    String hash = StorageKeys.indexHashKey(tenant, q);
+    String range = StorageKeys.indexRangeKey(q, 0, 10);
+    double keptBefore = meters.counter("scopeline.ingest.index.longer.kept").count();
+    reportIndex.put(hash, range, StorageKeys.objectKey(tenant, q, 0, 10, 20)).block(Duration.ofSeconds(10));
+    // A former owner of the partition finishing a write of fewer of the same records.
+    reportIndex.put(hash, range, StorageKeys.objectKey(tenant, q, 0, 10, 15), true).block(Duration.ofSeconds(10));
+    assertThat(stored.objectKeys(tenant)).containsExactly(StorageKeys.objectKey(tenant, q, 0, 10, 20));
+    assertThat(meters.counter("scopeline.ingest.index.longer.kept").count() - keptBefore).isEqualTo(1);
+    reportIndex.put(hash, range, StorageKeys.objectKey(tenant, q, 0, 10, 25), true).block(Duration.ofSeconds(10));
+    reportIndex.put(hash, range, StorageKeys.objectKey(tenant, q, 0, 10, 25), true).block(Duration.ofSeconds(10));
+    assertThat(stored.objectKeys(tenant)).as("a longer one replaces it; the same one again is no change")
+        .containsExactly(StorageKeys.objectKey(tenant, q, 0, 10, 25));
+  }
+
+  private static ProducerRecord<String, byte[]> at(String topic, TenantId tenant, long timestampMillis, String host) {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, 0, timestampMillis, tenant.value(),
+        TestReports.gzipMsgpack(TestReports.host(host, timestampMillis * 1_000_000L)));
+    r.headers().add(WireHeaders.ORG_ID, tenant.value().getBytes(StandardCharsets.UTF_8));
+    r.headers().add(WireHeaders.CONTENT_TYPE, "application/msgpack".getBytes(StandardCharsets.UTF_8));
+    return r;
+  }
+
+  private long windowSum(TenantId tenant) {
+    return stored.reports(tenant).stream().mapToLong(io.scopeline.model.Report::windowNanos).sum();
   }
 
   @Test

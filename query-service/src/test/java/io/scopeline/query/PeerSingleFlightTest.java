@@ -87,9 +87,8 @@ class PeerSingleFlightTest {
       s3.putObject(b -> b.bucket(BUCKET).key(key), AsyncRequestBody.fromBytes(ReportCodec.encode(
           Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(h)).build(),
           ReportFormat.MSGPACK_GZIP))).join();
-      dynamo.putItem(b -> b.tableName(TABLE).item(Map.of("hour", AttributeValue.fromS(StorageKeys.indexHashKey(
-          TenantId.of(t), q)), "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, 0, i)), "report",
-          AttributeValue.fromS(key)))).join();
+      dynamo.putItem(b -> b.tableName(TABLE).item(io.scopeline.service.storage.IndexRows.item(
+          StorageKeys.indexHashKey(TenantId.of(t), q), StorageKeys.indexRangeKey(q, 0, i), key))).join();
       keys.add(t + "|" + key);
     }
     return keys;

@@ -110,10 +110,9 @@ class QueryServiceTest extends QueryTestBase {
         var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
       c.sync().set(StorageKeys.hotCopyKey(tenant, key), ReportCodec.encode(host("hot", now), ReportFormat.MSGPACK_GZIP));
     }
-    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(Map.of(
-        "hour", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)),
-        "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, 0, 7)),
-        "report", AttributeValue.fromS(key)))).join();
+    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(
+        io.scopeline.service.storage.IndexRows.item(StorageKeys.indexHashKey(tenant, q),
+            StorageKeys.indexRangeKey(q, 0, 7), key))).join();
     double before = s3Gets();
     assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("hot;<host>")).isNotNull();
     assertThat(s3Gets()).isEqualTo(before);

@@ -7,6 +7,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scopeline.service.storage.IndexRows;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.ReportLimits;
@@ -97,10 +98,8 @@ abstract class QueryTestBase {
     if (announce) {
       publish(tenant, Announcement.segment(key, q));
     }
-    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(Map.of(
-        "hour", AttributeValue.fromS(StorageKeys.indexHashKey(tenant, q)),
-        "ts", AttributeValue.fromN(StorageKeys.indexRangeKey(q, partition, atNanos % 1000)),
-        "report", AttributeValue.fromS(key)))).join();
+    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(IndexRows.item(StorageKeys.indexHashKey(tenant, q),
+        StorageKeys.indexRangeKey(q, partition, atNanos % 1000), key))).join();
     return key;
   }
 

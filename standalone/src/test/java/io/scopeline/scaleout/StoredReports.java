@@ -1,5 +1,6 @@
 package io.scopeline.scaleout;
 
+import io.scopeline.service.storage.IndexRows;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.ReportLimits;
@@ -90,9 +91,8 @@ final class StoredReports {
     Map<String, List<Integer>> out = new HashMap<>();
     var items = dynamo.scan(b -> b.tableName(table)).join().items();
     for (var item : items) {
-      String hour = item.get("hour").s();
-      String tenant = hour.substring(0, hour.lastIndexOf('-'));
-      out.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(pids(read(s3, bucket, item.get("report").s())));
+      out.computeIfAbsent(IndexRows.tenantOf(item), t -> new ArrayList<>())
+          .addAll(pids(read(s3, bucket, IndexRows.objectKey(item))));
     }
     return out;
   }

@@ -92,7 +92,11 @@ public final class SharedInfrastructure implements BeforeAllCallback {
           software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
-    /** Creates a bucket and an index table shaped as the ingest service creates them, if missing. */
+    /**
+     * Creates a bucket and an index table shaped as the ingest service creates them, if missing
+     * (service-support's IndexRows owns that shape; test-support cannot depend on it, as
+     * shared-model's tests use this module).
+     */
     public void createBucketAndTable(String bucket, String table) {
       try (var s3c = s3Client(); var dynamoc = dynamoClient()) {
         s3c.createBucket(b -> b.bucket(bucket)).exceptionally(e -> null).join();

@@ -21,6 +21,12 @@ public sealed interface Decoded {
   record Accepted(ConsumerRecord<String, byte[]> record, TenantId tenant, String probeId, long timestampNanos,
       Report report) implements Decoded {}
 
+  /**
+   * A replayed report already held by a durable segment (written before a crash or by the
+   * partition's previous owner): taken past, not merged again.
+   */
+  record AlreadyDurable(ConsumerRecord<String, byte[]> record) implements Decoded {}
+
   /** A record that cannot be ingested; it goes to the dead-letter topic. */
   record Rejected(ConsumerRecord<String, byte[]> record, String errorClass, String reason) implements Decoded {}
 }

@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,6 +60,9 @@ public final class IngestPipeline implements SmartLifecycle {
   private final MeterRegistry meters;
   private final io.micrometer.core.instrument.Counter consumed;
   private volatile KafkaReceiver<String, byte[]> receiver;
+  /** Looks up partitions' end offsets at assignment (where replayed records stop). */
+  private volatile Admin admin;
+  private final io.micrometer.core.instrument.Counter replayedDurable;
   private volatile Disposable running;
   private final io.micrometer.core.instrument.Counter restarts;
   /** Why consumption last failed; null once partitions are assigned again. */
@@ -81,6 +86,9 @@ public final class IngestPipeline implements SmartLifecycle {
     this.meters = meters;
     this.consumed = io.micrometer.core.instrument.Counter.builder("scopeline.ingest.records")
         .description("records taken from Kafka into quanta or the dead-letter topic").register(meters);
+    this.replayedDurable = io.micrometer.core.instrument.Counter.builder("scopeline.ingest.records.replayed.durable")
+        .description("replayed records already held by a durable segment, taken past instead of counted twice")
+        .register(meters);
     this.restarts = io.micrometer.core.instrument.Counter.builder("scopeline.ingest.pipeline.restarts")
         .description("times consumption failed and restarted from the last commit").register(meters);
     Gauge.builder("scopeline.ingest.segments.open", partitions,
@@ -158,7 +166,22 @@ public final class IngestPipeline implements SmartLifecycle {
 
   private PartitionQuanta newPartition(TopicPartition tp) {
     return new PartitionQuanta(tp, Quanta.of(props.quantum()), props.grace().toNanos(),
-        props.maxClockSkew().toNanos(), props.maxPersistingPerPartition(), writer, deadLetters, shortcuts);
+        props.maxClockSkew().toNanos(), props.maxPersistingPerPartition(), writer, deadLetters, shortcuts,
+        new ReplayGuard(tp, endOffset(tp), writer, replayedDurable));
+  }
+
+  /** The partition's end offset now, retried until Kafka answers (records of the partition wait for it). */
+  private Mono<Long> endOffset(TopicPartition tp) {
+    Admin a = admin;
+    if (a == null) {
+      return Mono.never(); // stopped: no record of it will be taken
+    }
+    return Mono.defer(() -> Mono.fromCompletionStage(
+            a.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).toCompletionStage()))
+        .map(ListOffsetsResultInfo::offset)
+        .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10))
+            .doBeforeRetry(s -> log.warn("End offset of {} not known yet (replayed records wait): {}", tp,
+                s.failure().toString())));
   }
 
   /**
@@ -168,6 +191,11 @@ public final class IngestPipeline implements SmartLifecycle {
    */
   private PartitionQuanta partitionOf(Decoded d) {
     return partitions.get(d.topicPartition());
+  }
+
+  private Mono<Decoded> checkReplayed(Decoded d) {
+    PartitionQuanta q = partitionOf(d);
+    return q == null ? Mono.just(d) : q.checkReplayed(d);
   }
 
   private Mono<Decoded> decode(ConsumerRecord<String, byte[]> record) {
@@ -181,6 +209,7 @@ public final class IngestPipeline implements SmartLifecycle {
     }
     KafkaReceiver<String, byte[]> r = KafkaReceiver.create(options());
     receiver = r;
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     int parallelism = props.effectiveDecodeParallelism();
     // Each subscription to receive() is a new consumer: after a failure the chain subscribes again
     // and the new consumer resumes every partition from its last commit (records not committed
@@ -191,7 +220,7 @@ public final class IngestPipeline implements SmartLifecycle {
             .flatMap(perPartition -> perPartition
                 // Twice the threads in flight per partition keeps every thread busy even when one
                 // partition alone has work and some reports take far longer than others.
-                .flatMapSequential(this::decode, 2 * parallelism, DECODE_PREFETCH)
+                .flatMapSequential(rec -> decode(rec).flatMap(this::checkReplayed), 2 * parallelism, DECODE_PREFETCH)
                 .concatMap(d -> {
                   consumed.increment();
                   if (d instanceof Decoded.Accepted a) {
@@ -318,6 +347,11 @@ public final class IngestPipeline implements SmartLifecycle {
       d.dispose();
     }
     partitions.clear();
+    Admin a = admin;
+    admin = null;
+    if (a != null) {
+      a.close(Duration.ofSeconds(2));
+    }
   }
 
   @Override

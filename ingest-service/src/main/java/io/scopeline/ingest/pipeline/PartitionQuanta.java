@@ -46,6 +46,7 @@ final class PartitionQuanta {
   private final SegmentWriter writer;
   private final DeadLetters deadLetters;
   private final ShortcutNotifier shortcuts;
+  private final ReplayGuard replay;
   /** Consumed records' offset handles, until their offset is committed. */
   private final TreeMap<Long, ReceiverOffset> uncommitted = new TreeMap<>();
   private volatile long lastRecordAtMillis = -1;
@@ -64,8 +65,8 @@ final class PartitionQuanta {
   private boolean revoked;
 
   PartitionQuanta(TopicPartition partition, Quanta quanta, long graceNanos, long maxFutureSkewNanos,
-      int maxPersisting, SegmentWriter writer,
-      DeadLetters deadLetters, ShortcutNotifier shortcuts) {
+      int maxPersisting, SegmentWriter writer, DeadLetters deadLetters, ShortcutNotifier shortcuts,
+      ReplayGuard replay) {
     this.partition = partition;
     this.quanta = quanta;
     this.graceNanos = graceNanos;
@@ -74,6 +75,29 @@ final class PartitionQuanta {
     this.writer = writer;
     this.deadLetters = deadLetters;
     this.shortcuts = shortcuts;
+    this.replay = replay;
+  }
+
+  /**
+   * The quantum a report belongs to, by record time. A producer clock far ahead must not hold
+   * quanta open (and commits back) for everyone on this partition: record times beyond now + the
+   * allowed skew count as now + skew.
+   */
+  long quantumOf(Decoded.Accepted d) {
+    return quanta.startOf(recordTime(d));
+  }
+
+  private long recordTime(Decoded.Accepted d) {
+    return Math.min(d.timestampNanos(), System.currentTimeMillis() * 1_000_000L + maxFutureSkewNanos);
+  }
+
+  /** Whether the record is held by a segment made durable before this instance took the partition. */
+  Mono<Decoded> checkReplayed(Decoded d) {
+    if (!(d instanceof Decoded.Accepted a)) {
+      return Mono.just(d);
+    }
+    return replay.durable(a.tenant(), quantumOf(a), a.offset())
+        .map(durable -> durable ? new Decoded.AlreadyDurable(a.record()) : d);
   }
 
   /**
@@ -90,11 +114,13 @@ final class PartitionQuanta {
     if (decoded instanceof Decoded.Rejected rejected) {
       return deadLetters.send(rejected).then(Mono.fromRunnable(() -> advancePast(rejected.offset())));
     }
+    if (decoded instanceof Decoded.AlreadyDurable durable) {
+      advancePast(durable.offset());
+      return Mono.empty();
+    }
     Decoded.Accepted d = (Decoded.Accepted) decoded;
     synchronized (this) {
-      // A producer clock far ahead must not hold quanta open (and commits back) for everyone on
-      // this partition: record times beyond now + the allowed skew count as now + skew.
-      long time = Math.min(d.timestampNanos(), System.currentTimeMillis() * 1_000_000L + maxFutureSkewNanos);
+      long time = recordTime(d);
       long start = quanta.startOf(time);
       Key key = new Key(d.tenant(), start);
       Segment segment = open.get(key);
@@ -150,8 +176,8 @@ final class PartitionQuanta {
   private void close(Segment s) {
     open.remove(new Key(s.tenant(), s.quantumStart()));
     persisting.add(s);
-    writer.write(s).subscribe(null, e -> log.error("segment {} was not persisted: {}", s, e.toString()),
-        () -> persisted(s));
+    writer.write(s, revoked || replay.mayMeetOtherWriter(s.firstOffset()))
+        .subscribe(null, e -> log.error("segment {} was not persisted: {}", s, e.toString()), () -> persisted(s));
   }
 
   private synchronized void persisted(Segment s) {

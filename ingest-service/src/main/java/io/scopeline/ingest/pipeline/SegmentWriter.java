@@ -25,7 +25,7 @@ import reactor.util.retry.Retry;
  * discoverable. The
  * returned Mono completes only when the object and the index row are durable.
  */
-public final class SegmentWriter {
+public final class SegmentWriter implements ReplayGuard.SegmentLookup {
   private static final Logger log = LoggerFactory.getLogger(SegmentWriter.class);
 
   private final ObjectStore objects;
@@ -52,7 +52,18 @@ public final class SegmentWriter {
     this.bytes = meters.counter("scopeline.ingest.bytes.persisted");
   }
 
-  Mono<Void> write(Segment segment) {
+  @Override
+  public reactor.core.publisher.Flux<String> segmentKeys(io.scopeline.keys.TenantId tenant, long quantumStart,
+      int partition) {
+    return index.segmentKeys(tenant, quantumStart, partition);
+  }
+
+  /**
+   * {@code mayMeetOtherWriter}: the segment's records were in the partition before this instance
+   * took it over, or the partition has moved away since — the index row is then written so that it
+   * never replaces a row naming a segment that holds more records.
+   */
+  Mono<Void> write(Segment segment, boolean mayMeetOtherWriter) {
     String key = segment.objectKey();
     long t0 = System.nanoTime();
     return Mono.fromCallable(() -> ReportCodec.encode(segment.report(), ReportFormat.MSGPACK_GZIP, props.gzipLevel()))
@@ -67,7 +78,8 @@ public final class SegmentWriter {
             .then(hot.publish(StorageKeys.notificationChannel(segment.tenant()),
                 Announcement.segment(key, segment.quantumStart()).toJson()))
             .then(index.put(StorageKeys.indexHashKey(segment.tenant(), segment.quantumStart()),
-                StorageKeys.indexRangeKey(segment.quantumStart(), segment.partition(), segment.firstOffset()), key))
+                StorageKeys.indexRangeKey(segment.quantumStart(), segment.partition(), segment.firstOffset()), key,
+                mayMeetOtherWriter))
             .doOnSuccess(v -> bytes.increment(encoded.length)))
         // Anything not retried below (an access or configuration error) is retried slowly here:
         // the segment stays held, its offsets uncommitted, until an operator fixes the cause.

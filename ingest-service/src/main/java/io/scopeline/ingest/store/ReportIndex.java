@@ -3,6 +3,9 @@ package io.scopeline.ingest.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.ingest.config.IngestProperties;
+import io.scopeline.keys.StorageKeys;
+import io.scopeline.keys.TenantId;
+import io.scopeline.service.storage.IndexRows;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,7 @@ import reactor.core.publisher.Sinks;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -33,10 +36,16 @@ public class ReportIndex implements AutoCloseable {
   /** One row to write and the sink that hears when it is durable. */
   private record Pending(String hashKey, String rangeKey, String objectKey, Sinks.Empty<Void> done) {}
 
+  /** How many conditional puts may be in flight at once (they are rare: replays and revocations). */
+  private static final int CONCURRENT_CONDITIONAL = 8;
+
   private final DynamoDbAsyncClient dynamo;
   private final String table;
   private final IngestProperties props;
   private final Sinks.Many<Pending> queue = Sinks.many().unicast().onBackpressureBuffer();
+  private final Sinks.Many<Pending> conditionalQueue = Sinks.many().unicast().onBackpressureBuffer();
+  private final Counter longerKept;
+  private final Disposable conditionalWriter;
   private final Counter retries;
   private final Counter rows;
   private final io.micrometer.core.instrument.Timer batchTimer;
@@ -65,13 +74,30 @@ public class ReportIndex implements AutoCloseable {
         // ~10 ms on AWS) would otherwise cap the whole service's segment rate.
         .flatMap(this::writeBatch, CONCURRENT_BATCHES)
         .subscribe(null, e -> log.error("index writer stopped: {}", e.toString(), e));
+    this.longerKept = Counter.builder("scopeline.ingest.index.longer.kept")
+        .description("conditional index writes refused because the row already names a segment holding more records")
+        .register(meters);
+    this.conditionalWriter = conditionalQueue.asFlux().flatMap(this::writeConditional, CONCURRENT_CONDITIONAL)
+        .subscribe(null, e -> log.error("conditional index writer stopped: {}", e.toString(), e));
   }
 
   /** Completes once the row is durably in the index. */
   public Mono<Void> put(String hashKey, String rangeKey, String objectKey) {
+    return put(hashKey, rangeKey, objectKey, false);
+  }
+
+  /**
+   * Completes once the row is durably in the index. {@code mayMeetOtherWriter}: another writer may
+   * have made (or still make) a row for the same first record — the records are a replay, or the
+   * partition has moved away — so the row is written on its own with {@link IndexRows#LONGER_ONLY}
+   * (BatchWriteItem cannot carry conditions): a segment holding fewer records never replaces one
+   * holding more, which would lose the difference.
+   */
+  public Mono<Void> put(String hashKey, String rangeKey, String objectKey, boolean mayMeetOtherWriter) {
+    Sinks.Many<Pending> to = mayMeetOtherWriter ? conditionalQueue : queue;
     return Mono.defer(() -> {
       Sinks.Empty<Void> done = Sinks.empty();
-      Sinks.EmitResult r = queue.tryEmitNext(new Pending(hashKey, rangeKey, objectKey, done));
+      Sinks.EmitResult r = to.tryEmitNext(new Pending(hashKey, rangeKey, objectKey, done));
       if (r.isFailure()) {
         return Mono.error(new IllegalStateException("index writer is not accepting rows: " + r));
       }
@@ -79,13 +105,45 @@ public class ReportIndex implements AutoCloseable {
     });
   }
 
+  /**
+   * Object keys of the indexed segments of {@code tenant}'s quantum starting at
+   * {@code quantumStart} written from {@code partition}; retried like writes while DynamoDB fails.
+   */
+  public Flux<String> segmentKeys(TenantId tenant, long quantumStart, int partition) {
+    return Flux.defer(() -> IndexRows.objectKeys(dynamo, table, StorageKeys.indexHashKey(tenant, quantumStart),
+            StorageKeys.indexRangeKey(quantumStart, partition, 0),
+            StorageKeys.indexRangeKey(quantumStart, partition, StorageKeys.MAX_OFFSET - 1), Duration.ofSeconds(30)))
+        .collectList()
+        .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
+        .flatMapMany(Flux::fromIterable);
+  }
+
+  private Mono<Void> writeConditional(Pending p) {
+    Map<String, AttributeValue> item = IndexRows.item(p.hashKey(), p.rangeKey(), p.objectKey());
+    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.putItem(b -> b.tableName(table)
+            .item(item).conditionExpression(IndexRows.LONGER_ONLY)
+            .expressionAttributeNames(IndexRows.conditionNames())
+            .expressionAttributeValues(IndexRows.conditionValues(item)))))
+        .doOnError(e -> health.failure("dynamodb", e)).doOnSuccess(r -> health.success("dynamodb"))
+        .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
+        .doOnSuccess(r -> rows.increment())
+        .then()
+        .onErrorResume(e -> WriteRetry.unwrap(e) instanceof ConditionalCheckFailedException, e -> {
+          // The row names a segment holding these records and more: it stays, nothing is lost.
+          longerKept.increment();
+          return Mono.empty();
+        })
+        .doOnSuccess(v -> p.done().tryEmitEmpty())
+        .onErrorResume(e -> {
+          p.done().tryEmitError(e);
+          return Mono.empty();
+        });
+  }
+
   private Mono<Void> writeBatch(List<Pending> batch) {
     List<WriteRequest> requests = new ArrayList<>(batch.size());
     for (Pending p : batch) {
-      requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Map.of(
-          "hour", AttributeValue.fromS(p.hashKey()),
-          "ts", AttributeValue.fromN(p.rangeKey()),
-          "report", AttributeValue.fromS(p.objectKey()))).build()).build());
+      requests.add(WriteRequest.builder().putRequest(IndexRows.put(p.hashKey(), p.rangeKey(), p.objectKey())).build());
     }
     long t0 = System.nanoTime();
     return writeUntilDone(requests)
@@ -125,7 +183,9 @@ public class ReportIndex implements AutoCloseable {
   @Override
   public void close() {
     queue.tryEmitComplete();
+    conditionalQueue.tryEmitComplete();
     writer.dispose();
+    conditionalWriter.dispose();
   }
 
 }

@@ -1,5 +1,6 @@
 package io.scopeline.ingest.store;
 
+import io.scopeline.service.storage.IndexRows;
 import io.scopeline.service.storage.StorageProperties;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,12 +11,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 
@@ -81,17 +77,11 @@ public class StorageBootstrap implements HealthIndicator {
             e -> {
               if (!props.createResources()) {
                 return Mono.error(new IllegalStateException("DynamoDB table '" + table + "' does not exist"
-                    + " (create it with hash key hour (S) and range key ts (N), or set"
+                    + " (create it with hash key " + IndexRows.HASH + " (S) and range key " + IndexRows.RANGE + " (N), or set"
                     + " scopeline.storage.create-resources=true)"));
               }
               log.info("Creating DynamoDB table '{}'", table);
-              return Mono.fromFuture(() -> dynamo.createTable(b -> b.tableName(table)
-                  .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .attributeDefinitions(
-                      AttributeDefinition.builder().attributeName("hour").attributeType(ScalarAttributeType.S).build(),
-                      AttributeDefinition.builder().attributeName("ts").attributeType(ScalarAttributeType.N).build())
-                  .keySchema(KeySchemaElement.builder().attributeName("hour").keyType(KeyType.HASH).build(),
-                      KeySchemaElement.builder().attributeName("ts").keyType(KeyType.RANGE).build())))
+              return Mono.fromFuture(() -> dynamo.createTable(b -> IndexRows.tableShape(b.tableName(table))))
                   .then(Mono.fromFuture(() -> dynamo.waiter().waitUntilTableExists(b -> b.tableName(table))))
                   .then();
             })

@@ -28,9 +28,14 @@ public final class WriteRetry {
     }
   }
 
+  /** The SDK's exception inside a future's CompletionException. */
+  public static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+
   /** True for throttling, server errors, transport failures and incomplete batches. */
   public static boolean isRetryable(Throwable t) {
-    Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    Throwable e = unwrap(t);
     if (e instanceof Incomplete) {
       return true;
     }

@@ -1,5 +1,6 @@
 package io.scopeline.query.live;
 
+import io.scopeline.keys.SegmentRange;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
 import io.scopeline.model.ReportAccumulator;
@@ -80,10 +81,27 @@ final class LiveWindow {
   /** Adds a loaded segment of the quantum starting at {@code quantumStart}. */
   synchronized void addSegment(String objectKey, long quantumStart, Report report) {
     Map<String, Report> segments = quanta.computeIfAbsent(quantumStart, q -> new java.util.LinkedHashMap<>());
-    if (segments.putIfAbsent(objectKey, report) != null) {
+    if (segments.containsKey(objectKey)) {
       return;
     }
     known.add(objectKey);
+    SegmentRange range = SegmentRange.of(objectKey);
+    if (range != null) {
+      // Two cuts of the same records (a replay after a crash): only the one holding more counts.
+      for (String other : segments.keySet()) {
+        SegmentRange o = SegmentRange.of(other);
+        if (o != null && range.within(o)) {
+          return;
+        }
+      }
+      if (segments.keySet().removeIf(other -> {
+        SegmentRange o = SegmentRange.of(other);
+        return o != null && o.within(range);
+      })) {
+        rebuild = true;
+      }
+    }
+    segments.put(objectKey, report);
     if (segments.size() == 1 && !rebuild && sliding.canPush(quantumStart)) {
       sliding.push(quantumStart, report);
     } else {

@@ -57,6 +57,31 @@ class LiveWindowTest {
   }
 
   @Test
+  void ofTwoCutsOfTheSameRecordsOnlyTheOneHoldingMoreCountsWhicheverArrivesFirst() {
+    TenantId t = TenantId.of("t");
+    // A replay after a crash cut a quantum's records 10..20 of partition 0 in two where the first
+    // run wrote one segment (the hot copies of both are in Redis until they expire).
+    String whole = io.scopeline.keys.StorageKeys.objectKey(t, T0, 0, 10, 20);
+    String head = io.scopeline.keys.StorageKeys.objectKey(t, T0, 0, 10, 14);
+    String tail = io.scopeline.keys.StorageKeys.objectKey(t, T0, 0, 15, 20);
+    String otherPartition = io.scopeline.keys.StorageKeys.objectKey(t, T0, 1, 12, 13);
+    Report wholeReport = host("a", T0 + 1, "whole");
+    Report other = host("b", T0 + 2, "other");
+    for (List<String> order : List.of(List.of(head, whole, otherPartition, tail), List.of(tail, otherPartition, whole,
+        head))) {
+      LiveWindow live = new LiveWindow(t, WINDOW, "test", 0);
+      for (String key : order) {
+        Report r = key.equals(whole) ? wholeReport : key.equals(otherPartition) ? other : host("a", T0, key);
+        if (live.claim(key, T0, T0)) {
+          live.addSegment(key, T0, r);
+        }
+      }
+      assertThat(live.current(T0 + 1).report().withId("")).as("order %s", order)
+          .isEqualTo(Reports.merge(List.of(wholeReport, other)).withId(""));
+    }
+  }
+
+  @Test
   void aQuantumLeavesExactlyWhenItsStartFallsOutOfTheWindow() {
     LiveWindow live = new LiveWindow(TenantId.of("t"), WINDOW, "test", 0);
     live.claim("k/a", T0, T0);

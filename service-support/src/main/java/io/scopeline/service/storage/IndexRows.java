@@ -1,0 +1,116 @@
+package io.scopeline.service.storage;
+
+import io.scopeline.keys.SegmentRange;
+import io.scopeline.keys.StorageKeys;
+import java.time.Duration;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The rows of the DynamoDB index, written by the ingest side and read by both sides: hash key
+ * {@value #HASH} (S, {@link StorageKeys#indexHashKey}), range key {@value #RANGE} (N,
+ * {@link StorageKeys#indexRangeKey}), the segment's object key in {@value #OBJECT} (S) and its
+ * last offset in {@value #LAST} (N), which lets a write refuse to replace a row with a segment
+ * holding fewer records ({@link #LONGER_ONLY}).
+ */
+public final class IndexRows {
+  public static final String HASH = "hour";
+  public static final String RANGE = "ts";
+  public static final String OBJECT = "report";
+  public static final String LAST = "last";
+
+  /**
+   * Condition of a put that may meet a row another writer made for the same first record (a replay,
+   * or a former owner of the partition still finishing its writes): replace only a row whose
+   * segment ends no later than this one (rows written before {@value #LAST} existed have none).
+   */
+  public static final String LONGER_ONLY = "attribute_not_exists(#last) OR #last <= :last";
+
+  private IndexRows() {}
+
+  /** Shapes a CreateTable request as the index needs it: the key schema, billing per request. */
+  public static void tableShape(software.amazon.awssdk.services.dynamodb.model.CreateTableRequest.Builder b) {
+    b.billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder().attributeName(HASH)
+                .attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S).build(),
+            software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder().attributeName(RANGE)
+                .attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.N).build())
+        .keySchema(
+            software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder().attributeName(HASH)
+                .keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.HASH).build(),
+            software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder().attributeName(RANGE)
+                .keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.RANGE).build());
+  }
+
+  /** The object key a row names. */
+  public static String objectKey(Map<String, AttributeValue> item) {
+    return item.get(OBJECT).s();
+  }
+
+  /** The tenant part of a row's hash key. */
+  public static String tenantOf(Map<String, AttributeValue> item) {
+    String hour = item.get(HASH).s();
+    return hour.substring(0, hour.lastIndexOf('-'));
+  }
+
+  /** The row of a segment. */
+  public static Map<String, AttributeValue> item(String hashKey, String rangeKey, String objectKey) {
+    SegmentRange range = SegmentRange.of(objectKey);
+    return range == null
+        ? Map.of(HASH, AttributeValue.fromS(hashKey), RANGE, AttributeValue.fromN(rangeKey),
+            OBJECT, AttributeValue.fromS(objectKey))
+        : Map.of(HASH, AttributeValue.fromS(hashKey), RANGE, AttributeValue.fromN(rangeKey),
+            OBJECT, AttributeValue.fromS(objectKey), LAST, AttributeValue.fromN(Long.toString(range.last())));
+  }
+
+  public static PutRequest put(String hashKey, String rangeKey, String objectKey) {
+    return PutRequest.builder().item(item(hashKey, rangeKey, objectKey)).build();
+  }
+
+  /** Names and values for {@link #LONGER_ONLY} with a row made by {@link #item}. */
+  public static Map<String, String> conditionNames() {
+    return Map.of("#last", LAST);
+  }
+
+  public static Map<String, AttributeValue> conditionValues(Map<String, AttributeValue> item) {
+    AttributeValue last = item.get(LAST);
+    return Map.of(":last", last == null ? AttributeValue.fromN(Long.toString(Long.MAX_VALUE)) : last);
+  }
+
+  /**
+   * Object keys of the rows under {@code hashKey} with range keys in [{@code low}, {@code high}],
+   * in range key order, every page; {@code callTimeout} bounds each page with the SDK's retries.
+   */
+  public static Flux<String> objectKeys(DynamoDbAsyncClient dynamo, String table, String hashKey, String low,
+      String high, Duration callTimeout) {
+    return page(dynamo, table, hashKey, low, high, callTimeout, null);
+  }
+
+  private static Flux<String> page(DynamoDbAsyncClient dynamo, String table, String hashKey, String low, String high,
+      Duration callTimeout, Map<String, AttributeValue> start) {
+    QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+        .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
+        .keyConditionExpression("#h = :h AND #t BETWEEN :lo AND :hi")
+        .projectionExpression("#r")
+        .expressionAttributeNames(Map.of("#h", HASH, "#t", RANGE, "#r", OBJECT))
+        .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashKey),
+            ":lo", AttributeValue.fromN(low), ":hi", AttributeValue.fromN(high)));
+    if (start != null) {
+      q.exclusiveStartKey(start);
+    }
+    return Mono.fromFuture(() -> dynamo.query(q.build())).flatMapMany((QueryResponse r) -> {
+      Flux<String> keys = Flux.fromIterable(r.items()).map(i -> i.get(OBJECT).s());
+      return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+          ? keys.concatWith(Flux.defer(() -> page(dynamo, table, hashKey, low, high, callTimeout,
+              r.lastEvaluatedKey())))
+          : keys;
+    });
+  }
+}
