@@ -33,6 +33,8 @@ public final class ReportCodec {
   }
 
   /** Reads one report from {@code raw}, gunzipping when {@code gzip}; every failure is typed. */
+  private static final String NESTS_TOO_DEEPLY = "report nests too deeply to decode";
+
   private static Report decodeFrom(InputStream raw, boolean gzip, ReportFormat format, ReportLimits limits) {
     ReportReader reader = null;
     // Closing the gzip stream frees its native inflater now rather than at GC.
@@ -43,6 +45,14 @@ public final class ReportCodec {
       throw classifyIo(e, reader);
     } catch (RuntimeException e) {
       throw classify(e, reader, format);
+    } catch (StackOverflowError e) {
+      // Reactor rethrows Errors instead of signalling them: uncaught, the record's partition or
+      // the upload would hang for good. The stack is unwound by now, so going on is safe; the
+      // message is a constant because little stack may be left here.
+      throw new MalformedReportException(NESTS_TOO_DEEPLY, e);
+    } catch (OutOfMemoryError e) {
+      // One report's allocation failed (what it held is garbage now); the process goes on.
+      throw new MalformedReportException("report needs more memory to decode than is free: " + e.getMessage(), e);
     }
   }
 

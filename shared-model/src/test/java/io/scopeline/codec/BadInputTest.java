@@ -40,6 +40,45 @@ class BadInputTest {
     return out.toByteArray();
   }
 
+  /** Decodes {@code body} below {@code depth} frames of this method; what the decoder threw, or null. */
+  private static Throwable decodeBelow(int depth, byte[] body) {
+    if (depth > 0) {
+      return decodeBelow(depth - 1, body);
+    }
+    try {
+      ReportCodec.decode(body, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT);
+      return null;
+    } catch (ReportDecodeException e) {
+      return e;
+    }
+  }
+
+  @Test
+  void aStackOverflowWhileDecodingIsARejectionNotAnError() throws Exception {
+    byte[] body = ReportCodec.encode(smallReport(), ReportFormat.MSGPACK_GZIP);
+    java.util.List<Throwable> seen = new java.util.ArrayList<>();
+    // Ever less stack is left for the decoder, until it runs out inside the decoder: Reactor would
+    // rethrow a StackOverflowError (hanging the record's partition); it must be a typed rejection.
+    Thread t = new Thread(null, () -> {
+      for (int depth = 0; depth < 100_000; depth += 7) {
+        try {
+          Throwable e = decodeBelow(depth, body);
+          if (e != null) {
+            seen.add(e);
+            return;
+          }
+        } catch (StackOverflowError e) {
+          seen.add(e);
+          return;
+        }
+      }
+    }, "small-stack", 256 * 1024);
+    t.start();
+    t.join(60_000);
+    assertThat(seen).singleElement().isInstanceOf(MalformedReportException.class)
+        .satisfies(e -> assertThat(e.getMessage()).contains("nests too deeply"));
+  }
+
   @Test
   void truncatedGzipIsMalformed() {
     byte[] whole = ReportCodec.encode(smallReport(), ReportFormat.MSGPACK_GZIP);
