@@ -93,12 +93,12 @@ public class IngestConfiguration {
 
   /** One idempotent, acks=all producer for the bridge and the dead-letter topic. */
   @Bean(destroyMethod = "close")
-  KafkaSender<String, byte[]> kafkaSender(KafkaProperties kafka) {
+  KafkaSender<String, byte[]> kafkaSender(KafkaProperties kafka, BridgeProperties bridge) {
     Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, (int) bridge.produceLinger().toMillis());
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
     // A probe waits on our answer: fail in seconds, not minutes, when Kafka is unreachable.
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
