@@ -79,6 +79,21 @@ final class Render {
   }
 
   /** {@code parts[hi].merge(parts[hi-1]).merge(...).merge(parts[lo])}, as a balanced tree of merges. */
+  /** As {@link #map}, but no edges follow the nodes: outputs only gather them as children (Scope's unmapped children). */
+  static Renderer mapWithoutEdges(Function<RNode, Collection<RNode>> f, Renderer input) {
+    return ctx -> {
+      Map<String, List<RNode>> parts = new HashMap<>();
+      for (RNode n : input.render(ctx).nodes().values()) {
+        for (RNode out : f.apply(n)) {
+          parts.computeIfAbsent(out.id(), x -> new ArrayList<>(1)).add(out);
+        }
+      }
+      Map<String, RNode> output = new HashMap<>(parts.size() * 2);
+      parts.forEach((id, list) -> output.put(id, mergeLatestFirst(list, list.size() - 1, 0)));
+      return new Rendered(output, 0);
+    };
+  }
+
   private static RNode mergeLatestFirst(List<RNode> parts, int hi, int lo) {
     if (hi == lo) {
       return parts.get(hi);

@@ -135,7 +135,10 @@ public final class Topologies {
       Render.mapEndpoints(n -> Ids.hostId(n).isEmpty() ? null : Ids.hostId(n) + ";<host>", TopologyType.HOST, ENDPOINTS, ctx -> Rendered.EMPTY),
       map(Topologies::x2Host, COLORED_PROCESSES),
       map(Topologies::x2Host, CONTAINERS),
-      map(Topologies::x2Host, CONTAINER_IMAGES),
+      // An image's edges are those of its containers on every host it runs on: mapped to hosts
+      // they would join hosts whose containers never talked (Scope adds images to hosts as
+      // children only).
+      Render.mapWithoutEdges(Topologies::x2Host, CONTAINER_IMAGES),
       map(Topologies::x2Host, PODS),
       select(TopologyType.HOST)));
 
