@@ -76,7 +76,7 @@ public final class BridgeThroughput {
         .redirectOutput(data.resolve("server.log").toFile()).start();
     try {
       awaitReady(server, http, data);
-      double idle = cores(server, Duration.ofSeconds(5));
+      double idle = ProcessCpu.cores(server.pid(), Duration.ofSeconds(5));
       System.out.printf(Locale.ROOT, "idle server: %.2f cores%n", idle);
       System.out.println("phase               reports/s   server cores   server CPU ms/report   rejected");
       profile = a.get("profile");
@@ -186,7 +186,7 @@ public final class BridgeThroughput {
     }
     counting.set(true);
     long t0 = System.nanoTime();
-    double cores = cores(server, d);
+    double cores = ProcessCpu.cores(server.pid(), d);
     double seconds = (System.nanoTime() - t0) / 1e9;
     counting.set(false);
     long n = ok.get();
@@ -217,21 +217,6 @@ public final class BridgeThroughput {
       Thread.sleep(500);
     }
     throw new IllegalStateException("the server was not ready within 3 minutes; see " + data.resolve("server.log"));
-  }
-
-  /** The server's CPU use over {@code d}, in cores (utime + stime from /proc). */
-  private static double cores(Process server, Duration d) throws Exception {
-    long c0 = ticks(server);
-    long t0 = System.nanoTime();
-    Thread.sleep(d.toMillis());
-    long c1 = ticks(server);
-    return (c1 - c0) / 100.0 / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static long ticks(Process p) throws java.io.IOException {
-    String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   private static int free() throws java.io.IOException {

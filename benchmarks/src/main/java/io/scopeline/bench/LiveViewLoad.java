@@ -386,17 +386,7 @@ public final class LiveViewLoad {
 
     /** The server process's CPU use over {@code d}, in cores. */
     double cores(Duration d) throws Exception {
-      long c0 = cpuTicks();
-      long t0 = System.nanoTime();
-      Thread.sleep(d.toMillis());
-      long c1 = cpuTicks();
-      return (c1 - c0) / 100.0 / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private long cpuTicks() throws IOException {
-      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return ProcessCpu.cores(process.pid(), d);
     }
 
     long rssMb() throws IOException {

@@ -1,9 +1,6 @@
 package io.scopeline.keys;
 
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * What the ingest side announces on a tenant's notification channel when data becomes readable:
@@ -20,7 +17,6 @@ import tools.jackson.core.json.JsonFactory;
 public record Announcement(String type, String objectKey, long atNanos, String probe) {
   public static final String SEGMENT = "segment";
   public static final String SHORTCUT = "shortcut";
-  private static final JsonFactory JSON = JsonFactory.builder().build();
 
   public static Announcement segment(String objectKey, long quantumStartNanos) {
     return new Announcement(SEGMENT, objectKey, quantumStartNanos, "");
@@ -47,35 +43,27 @@ public record Announcement(String type, String objectKey, long atNanos, String p
 
   /** The announcement in a channel message, or null when the message is something else or malformed. */
   public static Announcement parse(String message) {
-    String type = null;
-    String key = null;
-    String probe = "";
-    long at = -1;
-    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), message)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+    String[] f = {null, null, ""}; // type, key, probe
+    long[] at = {-1};
+    boolean ok = io.scopeline.codec.JsonObjects.read(message, (name, v, p) -> {
+      switch (name) {
+        case "type" -> f[0] = v == JsonToken.VALUE_STRING ? p.getString() : null;
+        case "key" -> f[1] = v == JsonToken.VALUE_STRING ? p.getString() : null;
+        case "probe" -> f[2] = v == JsonToken.VALUE_STRING ? p.getString() : "";
+        case "at" -> at[0] = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+        default -> p.skipChildren();
       }
-      JsonToken t;
-      while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (name) {
-          case "type" -> type = v == JsonToken.VALUE_STRING ? p.getString() : null;
-          case "key" -> key = v == JsonToken.VALUE_STRING ? p.getString() : null;
-          case "probe" -> probe = v == JsonToken.VALUE_STRING ? p.getString() : "";
-          case "at" -> at = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-          default -> p.skipChildren();
-        }
-      }
-      if (t != JsonToken.END_OBJECT) {
-        return null;
-      }
-    } catch (RuntimeException e) {
+    });
+    if (!ok) {
       return null;
     }
-    if (!(SEGMENT.equals(type) || SHORTCUT.equals(type)) || key == null || key.isEmpty() || at < 0) {
+    String type = f[0];
+    String key = f[1];
+    String probe = f[2];
+    long atNanos = at[0];
+    if (!(SEGMENT.equals(type) || SHORTCUT.equals(type)) || key == null || key.isEmpty() || atNanos < 0) {
       return null;
     }
-    return new Announcement(type, key, at, probe);
+    return new Announcement(type, key, atNanos, probe);
   }
 }

@@ -1,9 +1,6 @@
 package io.scopeline.keys;
 
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * One probe's entry in a tenant's liveness table ({@link StorageKeys#probeStatusKey}, field = probe
@@ -17,7 +14,6 @@ import tools.jackson.core.json.JsonFactory;
  */
 public record ProbeStatusRow(String status, long lastSeenMillis, long intervalMillis, String hostname) {
   public static final String NODATA = "nodata";
-  private static final JsonFactory JSON = JsonFactory.builder().build();
 
   public ProbeStatusRow {
     hostname = hostname == null ? "" : hostname;
@@ -38,32 +34,20 @@ public record ProbeStatusRow(String status, long lastSeenMillis, long intervalMi
 
   /** The row in {@code json}, or null when it is not one (a corrupt or foreign value). */
   public static ProbeStatusRow parse(String json) {
-    String status = null;
-    String hostname = "";
-    long lastSeen = -1;
-    long interval = 0;
-    try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+    String[] status = {null};
+    String[] hostname = {""};
+    long[] lastSeen = {-1};
+    long[] interval = {0};
+    boolean ok = io.scopeline.codec.JsonObjects.read(json, (name, v, p) -> {
+      switch (name) {
+        case "status" -> status[0] = v == JsonToken.VALUE_STRING ? p.getString() : null;
+        case "hostname" -> hostname[0] = v == JsonToken.VALUE_STRING ? p.getString() : "";
+        case "lastSeen" -> lastSeen[0] = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+        case "interval" -> interval[0] = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
+        default -> p.skipChildren();
       }
-      JsonToken t;
-      while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (name) {
-          case "status" -> status = v == JsonToken.VALUE_STRING ? p.getString() : null;
-          case "hostname" -> hostname = v == JsonToken.VALUE_STRING ? p.getString() : "";
-          case "lastSeen" -> lastSeen = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-          case "interval" -> interval = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
-          default -> p.skipChildren();
-        }
-      }
-      if (t != JsonToken.END_OBJECT) {
-        return null;
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return status == null || lastSeen < 0 ? null : new ProbeStatusRow(status, lastSeen, interval, hostname);
+    });
+    return !ok || status[0] == null || lastSeen[0] < 0 ? null
+        : new ProbeStatusRow(status[0], lastSeen[0], interval[0], hostname[0]);
   }
 }
