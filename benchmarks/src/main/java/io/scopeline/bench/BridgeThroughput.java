@@ -3,8 +3,8 @@ package io.scopeline.bench;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.WireHeaders;
+import io.scopeline.embedded.FreePorts;
 import io.scopeline.simulator.ProbeFleet;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,13 +65,13 @@ public final class BridgeThroughput {
         + " phase after 10 s of warm-up%n", a.containsKey("body") ? a.get("body") : bodies.size()
         + " simulated hosts' full reports", bytes, connections, duration.toSeconds());
     Path data = Files.createTempDirectory("scopeline-bridge-bench");
-    int http = free();
-    int kafka = free();
+    int http = FreePorts.pick();
+    int kafka = FreePorts.pick();
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + a.getOrDefault("serverXmx", "2g"), "-jar", jar.toString(), "--no-demo", "--data", data.toString(),
         "--http-port", Integer.toString(http), "--kafka-port", Integer.toString(kafka),
-        "--s3-port", Integer.toString(free()), "--dynamodb-port", Integer.toString(free()),
-        "--redis-port", Integer.toString(free()));
+        "--s3-port", Integer.toString(FreePorts.pick()), "--dynamodb-port", Integer.toString(FreePorts.pick()),
+        "--redis-port", Integer.toString(FreePorts.pick()));
     Process server = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(data.resolve("server.log").toFile()).start();
     try {
@@ -217,11 +217,5 @@ public final class BridgeThroughput {
       Thread.sleep(500);
     }
     throw new IllegalStateException("the server was not ready within 3 minutes; see " + data.resolve("server.log"));
-  }
-
-  private static int free() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
