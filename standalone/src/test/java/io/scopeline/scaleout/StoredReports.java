@@ -97,6 +97,42 @@ final class StoredReports {
     return out;
   }
 
+  /**
+   * Tenant → the pids of every quantum a reader counts (of two cuts of the same records only the
+   * one holding more, as readers do), once per object, repeats kept.
+   */
+  static Map<String, List<Integer>> readablePidsPerObject(S3AsyncClient s3, DynamoDbAsyncClient dynamo,
+      String bucket, String table) {
+    Map<String, List<Integer>> out = new HashMap<>();
+    readableKeys(dynamo, table).forEach((tenant, keys) -> {
+      for (String key : keys) {
+        out.computeIfAbsent(tenant, t -> new ArrayList<>()).addAll(pids(read(s3, bucket, key)));
+      }
+    });
+    return out;
+  }
+
+  /** Tenant → the summed Window (nanoseconds) of every quantum a reader counts. */
+  static Map<String, Long> readableWindowNanos(S3AsyncClient s3, DynamoDbAsyncClient dynamo, String bucket,
+      String table) {
+    Map<String, Long> out = new HashMap<>();
+    readableKeys(dynamo, table).forEach((tenant, keys) -> {
+      for (String key : keys) {
+        out.merge(tenant, read(s3, bucket, key).windowNanos(), Long::sum);
+      }
+    });
+    return out;
+  }
+
+  private static Map<String, List<String>> readableKeys(DynamoDbAsyncClient dynamo, String table) {
+    Map<String, List<String>> keys = new HashMap<>();
+    for (var item : dynamo.scan(b -> b.tableName(table)).join().items()) {
+      keys.computeIfAbsent(IndexRows.tenantOf(item), t -> new ArrayList<>()).add(IndexRows.objectKey(item));
+    }
+    keys.replaceAll((tenant, list) -> io.scopeline.keys.SegmentRange.covering(list));
+    return keys;
+  }
+
   /** Tenant → processes of every quantum the index points at. */
   static Map<String, Set<Integer>> indexedProcesses(S3AsyncClient s3, DynamoDbAsyncClient dynamo, String bucket,
       String table) {
