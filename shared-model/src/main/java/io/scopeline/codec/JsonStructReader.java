@@ -12,9 +12,12 @@ final class JsonStructReader implements StructReader {
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
   private final JsonParser parser;
+  private final StringBudget budget;
   private JsonToken current;
 
-  JsonStructReader(InputStream in) {
+  /** Property names are not charged to {@code budget}: the parser keeps one copy of each name. */
+  JsonStructReader(InputStream in, StringBudget budget) {
+    this.budget = budget;
     this.parser = FACTORY.createParser(ObjectReadContext.empty(), in);
     this.current = parser.nextToken();
   }
@@ -106,6 +109,7 @@ final class JsonStructReader implements StructReader {
   public String readString() {
     expect(JsonToken.VALUE_STRING, "a string");
     String s = parser.getString();
+    budget.charge(s.length());
     advance();
     return s;
   }

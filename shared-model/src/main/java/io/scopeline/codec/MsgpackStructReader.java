@@ -33,9 +33,12 @@ final class MsgpackStructReader implements StructReader {
   private int[] remaining = new int[32];
   private int depth;
 
-  MsgpackStructReader(InputStream in, long maxPayload) {
+  private final StringBudget budget;
+
+  MsgpackStructReader(InputStream in, long maxPayload, StringBudget budget) {
     this.in = in;
     this.maxPayload = maxPayload;
+    this.budget = budget;
     this.buf = BUFFERS.get();
   }
 
@@ -311,6 +314,7 @@ final class MsgpackStructReader implements StructReader {
       throw new IllegalArgumentException("expected a msgpack string, got " + describe(peekByte()));
     }
     ensure(len);
+    budget.charge(len);
     String s = strings.get(buf, pos, len);
     pos += len;
     return s;

@@ -59,8 +59,10 @@ public final class ReportCodec {
   private static ReportReader newReader(InputStream plain, ReportFormat format, ReportLimits limits) {
     InputStream limited = new LimitedInputStream(plain, limits.maxDecompressedBytes(),
         ReportTooLargeException.Stage.DECOMPRESSED);
-    StructReader structs = format.isMsgpack() ? new MsgpackStructReader(limited, limits.maxDecompressedBytes())
-        : new JsonStructReader(limited);
+    StringBudget budget = new StringBudget(limits.maxStringBytes());
+    StructReader structs = format.isMsgpack()
+        ? new MsgpackStructReader(limited, limits.maxDecompressedBytes(), budget)
+        : new JsonStructReader(limited, budget);
     return new ReportReader(structs, limits);
   }
 

@@ -3,14 +3,17 @@ package io.scopeline.codec;
 /** A report exceeds a size limit, before or after decompression (which also stops gzip bombs). */
 public final class ReportTooLargeException extends ReportDecodeException {
   /** Which size was too large. */
-  public enum Stage { COMPRESSED, DECOMPRESSED }
+  public enum Stage { COMPRESSED, DECOMPRESSED, DECODED_STRINGS }
 
   private final Stage stage;
   private final long limit;
 
   public ReportTooLargeException(Stage stage, long limit) {
-    super("report too large: " + (stage == Stage.COMPRESSED ? "body" : "decompressed body") + " exceeds " + limit
-        + " bytes", null);
+    super("report too large: " + switch (stage) {
+      case COMPRESSED -> "body exceeds " + limit + " bytes";
+      case DECOMPRESSED -> "decompressed body exceeds " + limit + " bytes";
+      case DECODED_STRINGS -> "its strings would take more than " + limit + " bytes of memory once decoded";
+    }, null);
     this.stage = stage;
     this.limit = limit;
   }
@@ -25,6 +28,10 @@ public final class ReportTooLargeException extends ReportDecodeException {
 
   @Override
   public String reason() {
-    return stage == Stage.COMPRESSED ? "too-large" : "too-large-decompressed";
+    return switch (stage) {
+      case COMPRESSED -> "too-large";
+      case DECOMPRESSED -> "too-large-decompressed";
+      case DECODED_STRINGS -> "too-large-decoded";
+    };
   }
 }

@@ -40,6 +40,28 @@ class BadInputTest {
     return out.toByteArray();
   }
 
+  @Test
+  void millionsOfShortStringsAreRejectedByTheirDecodedSizeNotDecodedIntoTheHeap() {
+    long t = 1_795_311_567_000_000_000L;
+    Node node = Node.of("h;<host>", "host");
+    for (int i = 0; i < 40_000; i++) {
+      node = node.withLatest("k" + i, t, "v" + i);
+    }
+    Report many = Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(node))
+        .build();
+    for (ReportFormat format : new ReportFormat[] {ReportFormat.MSGPACK_GZIP, ReportFormat.JSON}) {
+      byte[] body = ReportCodec.encode(many, format);
+      // 80 000 strings: about 4.5 MB as objects, against a 1 MiB budget.
+      ReportLimits budget = new ReportLimits(16L << 20, 128L << 20, 50_000, 1L << 20);
+      assertThatThrownBy(() -> ReportCodec.decode(body, format, budget)).as(format.toString())
+          .isInstanceOf(ReportTooLargeException.class)
+          .hasMessageContaining("strings would take more than 1048576 bytes")
+          .satisfies(e -> assertThat(((ReportTooLargeException) e).reason()).isEqualTo("too-large-decoded"));
+      assertThat(ReportCodec.decode(body, format, ReportLimits.DEFAULT).topology(TopologyType.HOST).nodes().size())
+          .as("within the default budget").isEqualTo(1);
+    }
+  }
+
   /** Decodes {@code body} below {@code depth} frames of this method; what the decoder threw, or null. */
   private static Throwable decodeBelow(int depth, byte[] body) {
     if (depth > 0) {

@@ -18,6 +18,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxReportBytes largest report body accepted, as received
  * @param maxDecompressedBytes largest report body after gunzip (gzip-bomb guard)
  * @param maxNodesPerTopology largest node count of any one topology in a report
+ * @param maxDecodedStringBytes largest estimated memory of a report's strings once decoded (48
+ *     bytes per string plus its length): millions of short strings compress to little but take
+ *     gigabytes as objects; a busy probe's report needs well under 100 MB
  * @param hotCopyTtl how long Redis keeps hot copies of persisted quanta and shortcut reports
  * @param retryInitialBackoff first wait before retrying a throttled or failed S3/DynamoDB write
  * @param retryMaxBackoff longest wait between retries; writes retry until they succeed
@@ -35,6 +38,7 @@ public record IngestProperties(
     @DefaultValue("16MB") DataSize maxReportBytes,
     @DefaultValue("128MB") DataSize maxDecompressedBytes,
     @DefaultValue("50000") int maxNodesPerTopology,
+    @DefaultValue("256MB") DataSize maxDecodedStringBytes,
     @DefaultValue("30s") Duration hotCopyTtl,
     @DefaultValue("50ms") Duration retryInitialBackoff,
     @DefaultValue("10s") Duration retryMaxBackoff,
@@ -48,7 +52,8 @@ public record IngestProperties(
   }
 
   public ReportLimits limits() {
-    return new ReportLimits(maxReportBytes.toBytes(), maxDecompressedBytes.toBytes(), maxNodesPerTopology);
+    return new ReportLimits(maxReportBytes.toBytes(), maxDecompressedBytes.toBytes(), maxNodesPerTopology,
+        maxDecodedStringBytes.toBytes());
   }
 
   public int effectiveDecodeParallelism() {

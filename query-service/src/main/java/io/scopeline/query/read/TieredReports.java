@@ -75,7 +75,8 @@ public final class TieredReports {
   private Mono<Report> load(TenantId tenant, String objectKey) {
     return ownedBytes(tenant, objectKey)
         .publishOn(decodeScheduler)
-        .map(b -> ReportUpgrade.upgrade(ReportCodec.decode(b, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT)));
+        // What ingest stored merges many accepted reports: no one report's limits apply to it.
+        .map(b -> ReportUpgrade.upgrade(ReportCodec.decode(b, ReportFormat.MSGPACK_GZIP, ReportLimits.UNLIMITED)));
   }
 
   /** From the owning peer when another replica owns the key; a failing peer is skipped at once. */
