@@ -201,10 +201,20 @@ final class ReportReader {
       throw new TooManyNodesException(wireKey, limits.maxNodesPerTopology());
     }
     KeyedMap.Builder<Node> nodes = KeyedMap.builder(initialCapacity(size));
+    TopologyType type = TopologyType.byWireKey(wireKey);
+    String expected = type == null ? null : type.internalName();
     while (in.nextEntry()) {
       String id = in.readKey();
       whereNode = id;
-      nodes.put(id, readNode());
+      Node node = readNode();
+      // A node naming another topology than the one holding it could never merge with the same
+      // node of another report (Scope panics there): refused here, the sender hears why at once
+      // instead of its report being dead-lettered later as a conflict.
+      if (expected != null && !node.topology().isEmpty() && !node.topology().equals(expected)) {
+        throw new IllegalArgumentException("node '" + id + "' of " + wireKey + " names topology '" + node.topology()
+            + "', not '" + expected + "'");
+      }
+      nodes.put(id, node);
       if (nodes.size() > limits.maxNodesPerTopology()) {
         throw new TooManyNodesException(wireKey, limits.maxNodesPerTopology());
       }

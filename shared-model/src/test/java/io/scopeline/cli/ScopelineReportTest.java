@@ -148,7 +148,7 @@ class ScopelineReportTest {
   }
 
   @Test
-  void conflictingTopologiesAcrossInputsAreBadInput() throws IOException {
+  void aNodeNamingAnotherTopologyIsBadInputBeforeAnyMerge() throws IOException {
     Node asHost = Node.of("x", "host");
     Node asProcess = Node.of("x", "process");
     Path a = writeReport("a.json", Report.builder()
@@ -156,7 +156,7 @@ class ScopelineReportTest {
     Path b = writeReport("b.json", Report.builder()
         .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(asProcess)).build());
     assertBadInput(run("summary", a.toString(), b.toString()));
-    assertThat(stderr).contains("cannot merge");
+    assertThat(stderr).contains("b.json").contains("node 'x' of Host names topology 'process', not 'host'");
   }
 
   @Test

@@ -62,6 +62,25 @@ class BadInputTest {
     }
   }
 
+  @Test
+  void aNodeNamingAnotherTopologyThanTheOneHoldingItIsMalformed() {
+    long t = 1_795_311_567_000_000_000L;
+    // Merged with the same host of another report this could never work (Scope panics): refused
+    // at decode, so the bridge answers 400 instead of 200 and a dead letter later.
+    Report wrong = Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology()
+        .withNode(Node.of("h;<host>", "process").withLatest("host_name", t, "h"))).build();
+    for (ReportFormat format : new ReportFormat[] {ReportFormat.MSGPACK_GZIP, ReportFormat.JSON}) {
+      byte[] body = ReportCodec.encode(wrong, format);
+      assertThatThrownBy(() -> ReportCodec.decode(body, format, ReportLimits.DEFAULT)).as(format.toString())
+          .isInstanceOf(MalformedReportException.class)
+          .hasMessageContaining("node 'h;<host>' of Host names topology 'process', not 'host'");
+    }
+    Report blank = Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology()
+        .withNode(Node.of("h;<host>", "").withLatest("host_name", t, "h"))).build();
+    assertThat(ReportCodec.decode(ReportCodec.encode(blank, ReportFormat.MSGPACK_GZIP), ReportFormat.MSGPACK_GZIP,
+        ReportLimits.DEFAULT).topology(TopologyType.HOST).nodes().size()).as("a delta's blank topology").isEqualTo(1);
+  }
+
   /** Decodes {@code body} below {@code depth} frames of this method; what the decoder threw, or null. */
   private static Throwable decodeBelow(int depth, byte[] body) {
     if (depth > 0) {
