@@ -38,6 +38,8 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
   private static final Logger log = LoggerFactory.getLogger(LiveWindows.class);
   private static final long MIN_RETRY_MILLIS = 1_000;
   private static final Duration RECONCILE_TIMEOUT = Duration.ofSeconds(10);
+  /** Longest a live answer may wait for its window: twice a reconcile's bound. */
+  private static final Duration ANSWER_DEADLINE = RECONCILE_TIMEOUT.multipliedBy(2);
 
   /** A tenant's window and what is known of its freshness. */
   private final class Entry {
@@ -124,7 +126,19 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
       // after a failure at most once a second.
       ready = ready.then(reconcileOnce(e).onErrorResume(x -> Mono.empty()));
     }
-    return ready.then(Mono.fromCallable(() -> window(e, fresh)).subscribeOn(cpu));
+    boolean[] loaded = {false};
+    return ready.doOnSuccess(v -> loaded[0] = true)
+        .then(Mono.fromCallable(() -> window(e, fresh)).subscribeOn(cpu))
+        // Every step above is bounded (a reconcile by RECONCILE_TIMEOUT): one that still has not
+        // answered is a fault of this replica; say which step, rather than hold the request.
+        .timeout(ANSWER_DEADLINE, Mono.defer(() -> {
+          String stage = loaded[0] ? "making its window version" : "loading it from the stores";
+          log.warn("Live window of {} not ready within {} s ({}; reconcile in flight: {})", tenant,
+              ANSWER_DEADLINE.toSeconds(), stage, e.reconciling.get() != null);
+          meters.counter("scopeline.query.window.deadline").increment();
+          return Mono.error(new WindowReader.StoreUnavailableException("the live window was not ready within "
+              + ANSWER_DEADLINE.toSeconds() + " s (" + stage + ")", null));
+        }));
   }
 
   /**
