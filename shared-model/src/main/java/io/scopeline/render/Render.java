@@ -58,10 +58,7 @@ final class Render {
           inEdges.computeIfAbsent(out.id(), x -> new ArrayList<>()).add(n.adjacency());
         }
       }
-      Map<String, RNode> output = new HashMap<>(parts.size() * 2);
-      // A later part takes precedence, as in folding each into the one before; merging in a balanced
-      // tree gives the same node (merge is associative) without copying a growing group per part.
-      parts.forEach((id, list) -> output.put(id, mergeLatestFirst(list, list.size() - 1, 0)));
+      Map<String, RNode> output = mergeParts(parts);
       for (Map.Entry<String, List<StringSet>> e : inEdges.entrySet()) {
         Set<String> adj = new HashSet<>();
         for (StringSet s : e.getValue()) {
@@ -88,10 +85,17 @@ final class Render {
           parts.computeIfAbsent(out.id(), x -> new ArrayList<>(1)).add(out);
         }
       }
-      Map<String, RNode> output = new HashMap<>(parts.size() * 2);
-      parts.forEach((id, list) -> output.put(id, mergeLatestFirst(list, list.size() - 1, 0)));
-      return new Rendered(output, 0);
+      return new Rendered(mergeParts(parts), 0);
     };
+  }
+
+  /** The parts mapped to each output id, merged into one node per id. */
+  private static Map<String, RNode> mergeParts(Map<String, List<RNode>> parts) {
+    Map<String, RNode> output = new HashMap<>(parts.size() * 2);
+    // A later part takes precedence, as in folding each into the one before; merging in a balanced
+    // tree gives the same node (merge is associative) without copying a growing group per part.
+    parts.forEach((id, list) -> output.put(id, mergeLatestFirst(list, list.size() - 1, 0)));
+    return output;
   }
 
   private static RNode mergeLatestFirst(List<RNode> parts, int hi, int lo) {

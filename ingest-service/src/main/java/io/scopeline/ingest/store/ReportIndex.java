@@ -120,10 +120,7 @@ public class ReportIndex implements AutoCloseable {
 
   private Mono<Void> writeConditional(Pending p) {
     Map<String, AttributeValue> item = IndexRows.item(p.hashKey(), p.rangeKey(), p.objectKey());
-    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.putItem(b -> b.tableName(table)
-            .item(item).conditionExpression(IndexRows.LONGER_ONLY)
-            .expressionAttributeNames(IndexRows.conditionNames())
-            .expressionAttributeValues(IndexRows.conditionValues(item)))))
+    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.putItem(b -> IndexRows.longerOnly(b, table, item))))
         .doOnError(e -> health.failure("dynamodb", e)).doOnSuccess(r -> health.success("dynamodb"))
         .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
         .doOnSuccess(r -> rows.increment())

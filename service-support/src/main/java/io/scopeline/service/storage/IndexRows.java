@@ -74,14 +74,15 @@ public final class IndexRows {
     return PutRequest.builder().item(item(hashKey, rangeKey, objectKey)).build();
   }
 
-  /** Names and values for {@link #LONGER_ONLY} with a row made by {@link #item}. */
-  public static Map<String, String> conditionNames() {
-    return Map.of("#last", LAST);
-  }
-
-  public static Map<String, AttributeValue> conditionValues(Map<String, AttributeValue> item) {
+  /** A PutItem of the row {@code item} (made by {@link #item}) under {@link #LONGER_ONLY}. */
+  public static void longerOnly(software.amazon.awssdk.services.dynamodb.model.PutItemRequest.Builder b,
+      String table, Map<String, AttributeValue> item) {
     AttributeValue last = item.get(LAST);
-    return Map.of(":last", last == null ? AttributeValue.fromN(Long.toString(Long.MAX_VALUE)) : last);
+    b.tableName(table).item(item).conditionExpression(LONGER_ONLY)
+        .expressionAttributeNames(Map.of("#last", LAST))
+        // A row naming no range (a key without a last offset) may replace anything, as before.
+        .expressionAttributeValues(Map.of(":last",
+            last == null ? AttributeValue.fromN(Long.toString(Long.MAX_VALUE)) : last));
   }
 
   /**
