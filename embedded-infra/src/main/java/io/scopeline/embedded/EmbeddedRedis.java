@@ -184,6 +184,27 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes Redis hold every client's commands for {@code duration} with their connections open
+   * ({@code CLIENT PAUSE ... ALL}): to its clients it looks like a blackholed network, not a refusal.
+   */
+  public void pauseClients(java.time.Duration duration) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(2_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("CLIENT PAUSE " + duration.toMillis() + " ALL\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] reply = new byte[64];
+      int n = s.getInputStream().read(reply);
+      String answer = n <= 0 ? "" : new String(reply, 0, n, StandardCharsets.US_ASCII).trim();
+      if (!answer.equals("+OK")) {
+        throw new IllegalStateException("CLIENT PAUSE refused: " + answer);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("Redis on port " + port + " not reachable to pause", e);
+    }
+  }
+
   private void awaitPing() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!answersPing(port)) {

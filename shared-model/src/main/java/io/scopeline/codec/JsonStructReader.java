@@ -12,11 +12,11 @@ final class JsonStructReader implements StructReader {
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
   private final JsonParser parser;
-  private final StringBudget budget;
+  private final DecodeBudget budget;
   private JsonToken current;
 
   /** Property names are not charged to {@code budget}: the parser keeps one copy of each name. */
-  JsonStructReader(InputStream in, StringBudget budget) {
+  JsonStructReader(InputStream in, DecodeBudget budget) {
     this.budget = budget;
     this.parser = FACTORY.createParser(ObjectReadContext.empty(), in);
     this.current = parser.nextToken();

@@ -33,9 +33,9 @@ final class MsgpackStructReader implements StructReader {
   private int[] remaining = new int[32];
   private int depth;
 
-  private final StringBudget budget;
+  private final DecodeBudget budget;
 
-  MsgpackStructReader(InputStream in, long maxPayload, StringBudget budget) {
+  MsgpackStructReader(InputStream in, long maxPayload, DecodeBudget budget) {
     this.in = in;
     this.maxPayload = maxPayload;
     this.budget = budget;

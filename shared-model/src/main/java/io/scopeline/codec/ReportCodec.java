@@ -59,11 +59,11 @@ public final class ReportCodec {
   private static ReportReader newReader(InputStream plain, ReportFormat format, ReportLimits limits) {
     InputStream limited = new LimitedInputStream(plain, limits.maxDecompressedBytes(),
         ReportTooLargeException.Stage.DECOMPRESSED);
-    StringBudget budget = new StringBudget(limits.maxStringBytes());
+    DecodeBudget budget = new DecodeBudget(limits);
     StructReader structs = format.isMsgpack()
         ? new MsgpackStructReader(limited, limits.maxDecompressedBytes(), budget)
         : new JsonStructReader(limited, budget);
-    return new ReportReader(structs, limits);
+    return new ReportReader(structs, limits, budget);
   }
 
   private static ReportDecodeException classify(RuntimeException e, ReportReader reader, ReportFormat format) {

@@ -39,14 +39,16 @@ final class ReportReader {
 
   private final StructReader in;
   private final ReportLimits limits;
+  private final DecodeBudget budget;
   /** Where we are, for error messages: topology key and node id. */
   private String whereTopology = "";
   private String whereNode = "";
   private int childDepth;
 
-  ReportReader(StructReader in, ReportLimits limits) {
+  ReportReader(StructReader in, ReportLimits limits, DecodeBudget budget) {
     this.in = in;
     this.limits = limits;
+    this.budget = budget;
   }
 
   String location() {
@@ -229,6 +231,7 @@ final class ReportReader {
   }
 
   private Node readNode() {
+    budget.checkTime();
     String id = "";
     String topology = "";
     KeyedMap<StringSet> sets = KeyedMap.empty();

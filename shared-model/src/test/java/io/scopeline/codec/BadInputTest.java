@@ -11,6 +11,7 @@ import io.scopeline.model.TopologyType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
@@ -52,13 +53,36 @@ class BadInputTest {
     for (ReportFormat format : new ReportFormat[] {ReportFormat.MSGPACK_GZIP, ReportFormat.JSON}) {
       byte[] body = ReportCodec.encode(many, format);
       // 80 000 strings: about 4.5 MB as objects, against a 1 MiB budget.
-      ReportLimits budget = new ReportLimits(16L << 20, 128L << 20, 50_000, 1L << 20);
+      ReportLimits budget = new ReportLimits(16L << 20, 128L << 20, 50_000, 1L << 20,
+          ReportLimits.DEFAULT_DECODE_TIME);
       assertThatThrownBy(() -> ReportCodec.decode(body, format, budget)).as(format.toString())
           .isInstanceOf(ReportTooLargeException.class)
           .hasMessageContaining("strings would take more than 1048576 bytes")
           .satisfies(e -> assertThat(((ReportTooLargeException) e).reason()).isEqualTo("too-large-decoded"));
       assertThat(ReportCodec.decode(body, format, ReportLimits.DEFAULT).topology(TopologyType.HOST).nodes().size())
           .as("within the default budget").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDecodeThatRunsPastItsTimeLimitIsRefusedAsTooSlow() {
+    long t = 1_795_311_567_000_000_000L;
+    Node node = Node.of("h;<host>", "host");
+    for (int i = 0; i < 5_000; i++) {
+      node = node.withLatest("k" + i, t, "v" + i);
+    }
+    Report many = Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(node))
+        .build();
+    // A nanosecond has passed by the first check of the clock: the limit is what is being tested.
+    ReportLimits instant = new ReportLimits(16L << 20, 128L << 20, 50_000, 256L << 20, Duration.ofNanos(1));
+    for (ReportFormat format : new ReportFormat[] {ReportFormat.MSGPACK_GZIP, ReportFormat.JSON}) {
+      byte[] body = ReportCodec.encode(many, format);
+      assertThatThrownBy(() -> ReportCodec.decode(body, format, instant)).as(format.toString())
+          .isInstanceOf(ReportTooLargeException.class)
+          .hasMessageContaining("decoding it takes longer than 0 ms")
+          .satisfies(e -> assertThat(((ReportTooLargeException) e).reason()).isEqualTo("too-slow-to-decode"));
+      assertThat(ReportCodec.decode(body, format, ReportLimits.DEFAULT).topology(TopologyType.HOST).nodes().size())
+          .as("within the default time").isEqualTo(1);
     }
   }
 

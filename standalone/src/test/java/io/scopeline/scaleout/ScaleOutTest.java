@@ -71,16 +71,8 @@ class ScaleOutTest {
   }
 
   private ServiceProcess ingest(String name) throws Exception {
-    Map<String, String> p = storage();
-    p.put("scopeline.kafka.reports-topic", TOPIC);
-    p.put("scopeline.kafka.dead-letter-topic", TOPIC + ".dlq");
-    p.put("scopeline.kafka.probe-status-topic", TOPIC + ".status");
-    p.put("scopeline.kafka.consumer-group", "scaleout");
-    p.put("scopeline.kafka.session-timeout", "6s");
-    p.put("scopeline.storage.create-resources", "true");
-    p.put("management.endpoint.health.probes.enabled", "true");
-    p.put("management.endpoint.health.group.readiness.include", "readinessState,storageBootstrap,kafkaHealth");
-    return ServiceProcess.start(name, "io.scopeline.ingest.IngestApplication", FreePorts.pick(), p);
+    return ServiceProcess.start(name, "io.scopeline.ingest.IngestApplication", FreePorts.pick(),
+        StoredReports.ingestProperties(infra.springProperties(), TOPIC, BUCKET, TABLE, "scaleout"));
   }
 
   private ServiceProcess query(String name) throws Exception {

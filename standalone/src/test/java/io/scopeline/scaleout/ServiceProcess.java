@@ -72,6 +72,11 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** What the process has logged so far. */
+  String log() throws IOException {
+    return Files.readString(Path.of("target", "scaleout-logs", name + ".log"));
+  }
+
   /** SIGKILL: no shutdown hooks, no flush, no commit — a crashed machine. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -52,18 +52,7 @@ class StandaloneCrashTest {
         "--no-demo", "--data", data.toString(), "--http-port", Integer.toString(http),
         "--kafka-port", Integer.toString(FreePorts.pick()), "--s3-port", Integer.toString(s3Port),
         "--dynamodb-port", Integer.toString(dynamoPort), "--redis-port", Integer.toString(FreePorts.pick()));
-    Map<String, Set<Integer>> acked = new ConcurrentHashMap<>();
-    AtomicInteger ackCount = new AtomicInteger();
-    AtomicBoolean posting = new AtomicBoolean(true);
-    AtomicInteger seq = new AtomicInteger();
-    Thread poster = StoredReports.repeat(Duration.ofMillis(20), posting, () -> {
-      int n = seq.getAndIncrement();
-      String tenant = TENANTS[n % TENANTS.length];
-      if (post(http, tenant, n)) {
-        acked.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet()).add(n);
-        ackCount.incrementAndGet();
-      }
-    });
+    BridgePoster poster = new BridgePoster(http, List.of(TENANTS), Duration.ofMillis(20));
     Process first = start(cmd, "crash-first");
     Process second = null;
     try (S3AsyncClient s3 = S3AsyncClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + s3Port))
@@ -72,7 +61,7 @@ class StandaloneCrashTest {
             .endpointOverride(URI.create("http://127.0.0.1:" + dynamoPort)).region(Region.US_EAST_1)
             .credentialsProvider(CREDS).build()) {
       awaitReady(first, http);
-      awaitAcks(ackCount, 60);
+      poster.awaitAcks(60);
       // Kill once some quanta are durable (committed or not) while others are still open.
       long durableBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (StoredReports.readablePidsPerObject(s3, dynamo, BUCKET, TABLE).values().stream()
@@ -86,29 +75,15 @@ class StandaloneCrashTest {
       assertThat(ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false))
           .as("the killed run's redis-server").isFalse();
 
-      int beforeRestart = ackCount.get();
+      int beforeRestart = poster.acknowledged();
       second = start(cmd, "crash-second");
       awaitReady(second, http);
-      awaitAcks(ackCount, beforeRestart + 40);
-      posting.set(false);
-      poster.join(10_000);
+      poster.awaitAcks(beforeRestart + 40);
+      poster.stop();
 
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      Map<String, List<Integer>> stored = Map.of();
-      while (System.nanoTime() < deadline
-          && !storesAll(stored = StoredReports.readablePidsPerObject(s3, dynamo, BUCKET, TABLE), acked)) {
-        Thread.sleep(1_000);
-      }
-      Map<String, Long> windows = StoredReports.readableWindowNanos(s3, dynamo, BUCKET, TABLE);
-      for (String tenant : acked.keySet()) {
-        List<Integer> pids = stored.getOrDefault(tenant, List.of());
-        assertThat(pids).as("acknowledged reports of %s", tenant).containsAll(acked.get(tenant));
-        assertThat(pids).as("reports of %s counted once", tenant).doesNotHaveDuplicates();
-        // Each report's Window is 1 s: the stored Windows add up to one per stored report.
-        assertThat(windows.get(tenant)).as("summed Window of %s", tenant).isEqualTo(pids.size() * 1_000_000_000L);
-      }
+      poster.assertStoredExactlyOnce(s3, dynamo, BUCKET, TABLE, Duration.ofSeconds(60));
     } finally {
-      posting.set(false);
+      poster.stop();
       first.destroyForcibly();
       if (second != null) {
         second.destroy();
@@ -121,27 +96,6 @@ class StandaloneCrashTest {
 
   private static final StaticCredentialsProvider CREDS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("scopeline", "scopeline"));
-
-  private static boolean storesAll(Map<String, List<Integer>> stored, Map<String, Set<Integer>> acked) {
-    return acked.entrySet().stream().allMatch(e -> stored.getOrDefault(e.getKey(), List.of()).containsAll(e.getValue()));
-  }
-
-  /** Posts report {@code seq} of {@code tenant} to the bridge; true when acknowledged. */
-  private static boolean post(int port, String tenant, int seq) {
-    try {
-      byte[] body = StoredReports.report("unused", tenant, seq).value();
-      HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/report"))
-          .timeout(Duration.ofSeconds(5)).header(WireHeaders.ORG_ID, tenant)
-          .header("Content-Type", "application/msgpack").header("Content-Encoding", "gzip")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false; // down: not acknowledged
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 
   private static Process start(List<String> cmd, String name) throws IOException {
     Path logs = Files.createDirectories(Path.of("target", "scaleout-logs"));
@@ -165,13 +119,5 @@ class StandaloneCrashTest {
       Thread.sleep(500);
     }
     throw new AssertionError("the standalone was not ready within 180 s (see target/scaleout-logs)");
-  }
-
-  private static void awaitAcks(AtomicInteger acks, int atLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (acks.get() < atLeast && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(acks.get()).as("reports acknowledged by the bridge").isGreaterThanOrEqualTo(atLeast);
   }
 }

@@ -40,6 +40,21 @@ final class StoredReports {
     return p;
   }
 
+  /** Properties of an ingest replica on the shared stores, with its own topics, bucket, table and group. */
+  static Map<String, String> ingestProperties(Map<String, String> infra, String topic, String bucket, String table,
+      String group) {
+    Map<String, String> p = replicaProperties(infra, bucket, table);
+    p.put("scopeline.kafka.reports-topic", topic);
+    p.put("scopeline.kafka.dead-letter-topic", topic + ".dlq");
+    p.put("scopeline.kafka.probe-status-topic", topic + ".status");
+    p.put("scopeline.kafka.consumer-group", group);
+    p.put("scopeline.kafka.session-timeout", "6s");
+    p.put("scopeline.storage.create-resources", "true");
+    p.put("management.endpoint.health.probes.enabled", "true");
+    p.put("management.endpoint.health.group.readiness.include", "readinessState,storageBootstrap,kafkaHealth");
+    return p;
+  }
+
   /** Starts a daemon thread that runs {@code step} every {@code period} while {@code running} holds. */
   static Thread repeat(java.time.Duration period, java.util.concurrent.atomic.AtomicBoolean running, Runnable step) {
     Thread t = new Thread(() -> {

@@ -21,6 +21,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxDecodedStringBytes largest estimated memory of a report's strings once decoded (48
  *     bytes per string plus its length): millions of short strings compress to little but take
  *     gigabytes as objects; a busy probe's report needs well under 100 MB
+ * @param maxDecodeTime longest one report's decode may run (a body within every size limit can
+ *     still be shaped to be slow); the report is refused (413 at the bridge, dead letter
+ *     {@code too-slow-to-decode} from Kafka)
  * @param hotCopyTtl how long Redis keeps hot copies of persisted quanta and shortcut reports
  * @param retryInitialBackoff first wait before retrying a throttled or failed S3/DynamoDB write
  * @param retryMaxBackoff longest wait between retries; writes retry until they succeed
@@ -39,6 +42,7 @@ public record IngestProperties(
     @DefaultValue("128MB") DataSize maxDecompressedBytes,
     @DefaultValue("50000") int maxNodesPerTopology,
     @DefaultValue("256MB") DataSize maxDecodedStringBytes,
+    @DefaultValue("10s") Duration maxDecodeTime,
     @DefaultValue("30s") Duration hotCopyTtl,
     @DefaultValue("50ms") Duration retryInitialBackoff,
     @DefaultValue("10s") Duration retryMaxBackoff,
@@ -53,7 +57,7 @@ public record IngestProperties(
 
   public ReportLimits limits() {
     return new ReportLimits(maxReportBytes.toBytes(), maxDecompressedBytes.toBytes(), maxNodesPerTopology,
-        maxDecodedStringBytes.toBytes());
+        maxDecodedStringBytes.toBytes(), maxDecodeTime);
   }
 
   public int effectiveDecodeParallelism() {

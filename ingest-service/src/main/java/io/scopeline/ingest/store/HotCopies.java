@@ -22,6 +22,8 @@ public class HotCopies implements AutoCloseable {
   private final Counter failures;
   private final Counter writes;
   private final io.micrometer.core.instrument.Timer latency;
+  private final FailureStreak streak = new FailureStreak("Redis",
+      "hot copies and live announcements are skipped (readers fall back to S3), persistence goes on");
 
   public HotCopies(StorageProperties props, MeterRegistry meters) {
     this.redis = new LazyRedis(props);
@@ -37,8 +39,12 @@ public class HotCopies implements AutoCloseable {
       long t0 = System.nanoTime();
       return op.timeout(redis.timeout())
           .doFinally(s -> latency.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS));
-    }).doOnSuccess(v -> writes.increment()).then().onErrorResume(e -> {
+    }).doOnSuccess(v -> {
+      writes.increment();
+      streak.success();
+    }).then().onErrorResume(e -> {
       failures.increment();
+      streak.failure(e);
       redis.reset();
       log.debug("Redis {} failed (skipped): {}", what, e.toString());
       return Mono.empty();
@@ -74,6 +80,7 @@ public class HotCopies implements AutoCloseable {
         .timeout(redis.timeout())
         .onErrorResume(e -> {
           failures.increment();
+          streak.failure(e);
           redis.reset();
           return Mono.just(java.util.Map.of());
         });

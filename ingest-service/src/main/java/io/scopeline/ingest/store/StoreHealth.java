@@ -19,6 +19,12 @@ public final class StoreHealth implements HealthIndicator {
     volatile long failingSinceNanos;
     volatile String lastError = "";
     volatile long failures;
+    final FailureStreak streak;
+
+    State(String store) {
+      streak = new FailureStreak(Map.of("s3", "S3", "dynamodb", "DynamoDB").getOrDefault(store, store) + " writes",
+          "persistence waits and retries, offset commits and consumption pause, nothing is lost");
+    }
   }
 
   private final Map<String, State> stores = new ConcurrentHashMap<>();
@@ -30,13 +36,14 @@ public final class StoreHealth implements HealthIndicator {
   }
 
   private State state(String store) {
-    return stores.computeIfAbsent(store, s -> new State());
+    return stores.computeIfAbsent(store, State::new);
   }
 
   public void success(String store) {
     State s = state(store);
     s.lastSuccessNanos = System.nanoTime();
     s.failingSinceNanos = 0;
+    s.streak.success();
   }
 
   public void failure(String store, Throwable error) {
@@ -45,11 +52,8 @@ public final class StoreHealth implements HealthIndicator {
       s.failingSinceNanos = System.nanoTime();
     }
     s.failures++;
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    s.lastError = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    s.lastError = FailureStreak.describe(error);
+    s.streak.failure(error);
   }
 
   @Override

@@ -53,7 +53,7 @@ class ReportIndexTest {
     };
     IngestProperties props = new IngestProperties(Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofSeconds(30),
         0, 4, DataSize.ofMegabytes(16), DataSize.ofMegabytes(128), 50_000, DataSize.ofMegabytes(256),
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(10), Duration.ofSeconds(30),
         Duration.ofMillis(50), Duration.ofSeconds(10), 3);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (ReportIndex index = new ReportIndex(throttling, "t", props, meters)) {
