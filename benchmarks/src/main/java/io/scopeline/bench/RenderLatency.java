@@ -86,7 +86,7 @@ public final class RenderLatency {
     int perConnectionTicks = Math.max(1, Math.min(ticks, 2));
     long c0 = cpu.getCurrentThreadCpuTime();
     long renders = 0;
-    List<Map<String, Map<String, Object>>> previous = new ArrayList<>(watchers);
+    List<Map<String, io.scopeline.render.NodeSummary>> previous = new ArrayList<>(watchers);
     for (int i = 0; i < watchers; i++) {
       previous.add(Map.of());
     }
@@ -108,7 +108,7 @@ public final class RenderLatency {
     for (int i = 0; i < watchers; i++) {
       previous.set(i, Map.of());
     }
-    Map<String, Map<String, Object>> before = Map.of();
+    Map<String, io.scopeline.render.NodeSummary> before = Map.of();
     for (int t = 0; t < ticks; t++) {
       var window = new WindowReader.Window(w.tick(t), Duration.ZERO, "bench@" + t);
       // As FrameStreams does: the tick's diff is computed and encoded once for the view...

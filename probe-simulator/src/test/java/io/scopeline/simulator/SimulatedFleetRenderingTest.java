@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopeline.model.Report;
 import io.scopeline.model.Reports;
+import io.scopeline.render.NodeSummary;
 import io.scopeline.render.Views;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,14 +29,14 @@ class SimulatedFleetRenderingTest {
     ProbeFleet fleet = new ProbeFleet(new ProbeFleet.Spec(1, 4, 4, 2, 0, Duration.ofSeconds(3), 3, true), T0, "demo");
     Views views = render(fleet);
 
-    Map<String, Map<String, Object>> hosts = views.summaries("hosts", Map.of()).orElseThrow();
-    assertThat(hosts.get("t0-host-0;<host>").get("adjacency").toString()).contains("t0-host-1;<host>");
-    Map<String, Map<String, Object>> pods = views.summaries("pods", Map.of()).orElseThrow();
+    Map<String, NodeSummary> hosts = views.summaries("hosts", Map.of()).orElseThrow();
+    assertThat(hosts.get("t0-host-0;<host>").adjacency()).contains("t0-host-1;<host>");
+    Map<String, NodeSummary> pods = views.summaries("pods", Map.of()).orElseThrow();
     assertThat(pods.keySet()).contains("pod-t0-host-0-0;<pod>");
-    assertThat(views.summaries("services", Map.of()).orElseThrow().get("svc-app-0;<service>").get("labelMinor"))
+    assertThat(views.summaries("services", Map.of()).orElseThrow().get("svc-app-0;<service>").labelMinor())
         .isEqualTo("8 pods");
     assertThat(views.summaries("kube-controllers", Map.of()).orElseThrow().get("dep-app-1;<deployment>")
-        .get("labelMinor")).isEqualTo("Deployment of 4 pods");
+        .labelMinor()).isEqualTo("Deployment of 4 pods");
     List<?> options = (List<?>) views.topologies(Map.of()).stream().filter(t -> t.get("name").equals("Pods"))
         .findFirst().orElseThrow().get("options");
     assertThat(options.toString()).contains("namespace").contains("shop").contains("All Namespaces");

@@ -251,7 +251,7 @@ public final class ApiTopologies {
    * {@code GET /api/topology/{id}/{node}}: the node from the unfiltered rendering (empty when it is
    * not there), shown with the filtered one's edges when the filters kept it.
    */
-  public static Optional<Map<String, Object>> node(RenderContext ctx, Selection sel, String nodeId) {
+  public static Optional<JsonOut.Writable> node(RenderContext ctx, Selection sel, String nodeId) {
     Rendered all = ctx.render(sel.renderer());
     RNode node = all.nodes().get(nodeId);
     if (node == null) {

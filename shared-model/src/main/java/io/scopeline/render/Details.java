@@ -17,44 +17,50 @@ import java.util.TreeMap;
 
 /** The node-details answer (Scope's render/detailed/node.go and connections.go). */
 public final class Details {
-  private record GroupSpec(String topology, String label, List<Map<String, Object>> columns) {}
+  private record GroupSpec(String topology, String label, List<NodeSummary.Column> columns) {}
 
   private static final List<GroupSpec> GROUPS = List.of(
-      new GroupSpec("pod", "Pods", List.of(Summaries.column("kubernetes_state", "State", false, ""),
-          Summaries.column("container", "# Containers", false, "number"),
-          Summaries.column("kubernetes_ip", "IP", false, "ip"))),
-      new GroupSpec("ecs_task", "Tasks", List.of(Summaries.column("ecs_task_created_at", "Created At", false,
+      new GroupSpec("pod", "Pods", List.of(new NodeSummary.Column("kubernetes_state", "State", false, ""),
+          new NodeSummary.Column("container", "# Containers", false, "number"),
+          new NodeSummary.Column("kubernetes_ip", "IP", false, "ip"))),
+      new GroupSpec("ecs_task", "Tasks", List.of(new NodeSummary.Column("ecs_task_created_at", "Created At", false,
           "datetime"))),
-      new GroupSpec("container", "Containers", List.of(Summaries.column("docker_cpu_total_usage", "CPU", false,
-          "number"), Summaries.column("docker_memory_usage", "Memory", false, "number"))),
-      new GroupSpec("process", "Processes", List.of(Summaries.column("pid", "PID", false, "number"),
-          Summaries.column("process_cpu_usage_percent", "CPU", false, "number"),
-          Summaries.column("process_memory_usage_bytes", "Memory", false, "number"))),
+      new GroupSpec("container", "Containers", List.of(new NodeSummary.Column("docker_cpu_total_usage", "CPU", false,
+          "number"), new NodeSummary.Column("docker_memory_usage", "Memory", false, "number"))),
+      new GroupSpec("process", "Processes", List.of(new NodeSummary.Column("pid", "PID", false, "number"),
+          new NodeSummary.Column("process_cpu_usage_percent", "CPU", false, "number"),
+          new NodeSummary.Column("process_memory_usage_bytes", "Memory", false, "number"))),
       new GroupSpec("container_image", "Container images", List.of()));
 
-  private static final List<Map<String, Object>> NORMAL_COLUMNS = List.of(
-      Summaries.column("port", "Port", false, "number"), Summaries.column("count", "Count", true, "number"));
-  private static final List<Map<String, Object>> INTERNET_COLUMNS = List.of(
-      Summaries.column("remote", "Remote", false, ""), Summaries.column("port", "Port", false, "number"),
-      Summaries.column("count", "Count", true, "number"));
+  private static final List<NodeSummary.Column> NORMAL_COLUMNS = List.of(
+      new NodeSummary.Column("port", "Port", false, "number"), new NodeSummary.Column("count", "Count", true, "number"));
+  private static final List<NodeSummary.Column> INTERNET_COLUMNS = List.of(
+      new NodeSummary.Column("remote", "Remote", false, ""), new NodeSummary.Column("port", "Port", false, "number"),
+      new NodeSummary.Column("count", "Count", true, "number"));
 
   private Details() {}
 
   /** Details of {@code n} as shown in API topology {@code topologyId}, {@code nodes} being that rendering. */
-  public static Map<String, Object> of(String topologyId, Report report, Map<String, RNode> nodes, RNode n) {
-    Map<String, Object> d = Summaries.summary(report, n, true);
-    if (d == null) {
-      d = new LinkedHashMap<>();
-      d.put("id", n.id());
-      d.put("label", "");
-      d.put("labelMinor", "");
-      d.put("rank", "");
+  public static JsonOut.Writable of(String topologyId, Report report, Map<String, RNode> nodes, RNode n) {
+    NodeSummary summary = Summaries.summary(report, n, true);
+    return new NodeDetails(summary == null ? NodeSummary.bare(n.id()) : summary, controls(report, n),
+        children(report, n), List.of(incoming(topologyId, report, n, nodes), outgoing(topologyId, report, n, nodes)));
+  }
+
+  /** Scope's NodeDetails: the summary (with metric samples) and what only details show. */
+  private record NodeDetails(NodeSummary summary, List<Map<String, Object>> controls,
+      List<Map<String, Object>> children, List<Map<String, Object>> connections) implements JsonOut.Writable {
+    @Override
+    public void writeJson(tools.jackson.core.JsonGenerator g) {
+      g.writeStartObject();
+      summary.writeFields(g);
+      g.writeName("controls");
+      JsonOut.write(g, controls);
+      JsonOut.writeIfNotEmpty(g, "children", children);
+      g.writeName("connections");
+      JsonOut.write(g, connections);
+      g.writeEndObject();
     }
-    d.put("controls", controls(report, n));
-    List<Map<String, Object>> children = children(report, n);
-    Summaries.putIf(d, "children", children, !children.isEmpty());
-    d.put("connections", List.of(incoming(topologyId, report, n, nodes), outgoing(topologyId, report, n, nodes)));
-    return d;
   }
 
   private static List<Map<String, Object>> controls(Report report, RNode n) {
@@ -88,26 +94,26 @@ public final class Details {
   }
 
   private static List<Map<String, Object>> children(Report report, RNode n) {
-    Map<String, Map<String, Map<String, Object>>> byTopology = new HashMap<>();
+    Map<String, Map<String, NodeSummary>> byTopology = new HashMap<>();
     for (RNode child : n.children().values()) {
       if (child.id().equals(n.id())) {
         continue;
       }
-      Map<String, Object> s = Summaries.summary(report, child, false);
+      NodeSummary s = Summaries.summary(report, child, false);
       if (s != null) {
         byTopology.computeIfAbsent(child.topology(), x -> new TreeMap<>()).put(child.id(), s);
       }
     }
     List<Map<String, Object>> out = new ArrayList<>();
     for (GroupSpec spec : GROUPS) {
-      Map<String, Map<String, Object>> summaries = byTopology.remove(spec.topology());
+      Map<String, NodeSummary> summaries = byTopology.remove(spec.topology());
       String api = Summaries.PRIMARY_API_TOPOLOGY.get(spec.topology());
       if (summaries == null || api == null) {
         continue;
       }
       out.add(group(spec.label(), summaries, api, spec.columns()));
     }
-    for (Map.Entry<String, Map<String, Map<String, Object>>> e : new TreeMap<>(byTopology).entrySet()) {
+    for (Map.Entry<String, Map<String, NodeSummary>> e : new TreeMap<>(byTopology).entrySet()) {
       Topology t = Summaries.topology(report, e.getKey());
       String api = Summaries.PRIMARY_API_TOPOLOGY.get(e.getKey());
       if (t != null && api != null) {
@@ -117,8 +123,8 @@ public final class Details {
     return out;
   }
 
-  private static Map<String, Object> group(String label, Map<String, Map<String, Object>> summaries, String api,
-      List<Map<String, Object>> columns) {
+  private static Map<String, Object> group(String label, Map<String, NodeSummary> summaries, String api,
+      List<NodeSummary.Column> columns) {
     Map<String, Object> g = new LinkedHashMap<>();
     g.put("id", "");
     g.put("label", label);
@@ -161,15 +167,15 @@ public final class Details {
       Map<String, Map<String, Object>> out = new TreeMap<>();
       counts.forEach((row, count) -> {
         RNode remote = nodes.get(row.remoteNodeId());
-        Map<String, Object> s = remote == null ? null : Summaries.summary(report, remote, false);
+        NodeSummary s = remote == null ? null : Summaries.summary(report, remote, false);
         Map<String, Object> c = new LinkedHashMap<>();
         String id = row.remoteNodeId() + "-" + row.remoteAddr() + "-" + row.localAddr() + "-" + row.port();
         c.put("id", id);
-        c.put("nodeId", s == null ? "" : s.get("id"));
-        c.put("label", !row.remoteAddr().isEmpty() ? row.remoteAddr() : s == null ? "" : s.get("label"));
+        c.put("nodeId", s == null ? "" : s.id());
+        c.put("label", !row.remoteAddr().isEmpty() ? row.remoteAddr() : s == null ? "" : s.label());
         // Scope leaves an empty minor label out of a connection row (omitempty).
-        if (s != null && row.remoteAddr().isEmpty() && !"".equals(s.get("labelMinor"))) {
-          c.put("labelMinor", s.get("labelMinor"));
+        if (s != null && row.remoteAddr().isEmpty() && !s.labelMinor().isEmpty()) {
+          c.put("labelMinor", s.labelMinor());
         }
         List<Map<String, Object>> metadata = new ArrayList<>();
         if (includeLocal) {

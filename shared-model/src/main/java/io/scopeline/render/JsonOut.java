@@ -7,9 +7,14 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
-/** Writes the maps, lists, strings, numbers and booleans rendering produces as JSON. */
+/** Writes the values rendering produces as JSON: typed summaries, maps, lists, strings, numbers and booleans. */
 public final class JsonOut {
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+  /** A typed value that writes itself (its fields, in Scope's order, with Scope's omissions). */
+  public interface Writable {
+    void writeJson(JsonGenerator g);
+  }
 
   private JsonOut() {}
 
@@ -25,9 +30,19 @@ public final class JsonOut {
     return new String(bytes(value), java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private static void write(JsonGenerator g, Object v) {
+  /** Writes {@code list} under {@code name} unless it is empty (Scope's omitempty). */
+  static void writeIfNotEmpty(JsonGenerator g, String name, java.util.List<?> list) {
+    if (!list.isEmpty()) {
+      g.writeName(name);
+      write(g, list);
+    }
+  }
+
+  static void write(JsonGenerator g, Object v) {
     if (v == null) {
       g.writeNull();
+    } else if (v instanceof Writable w) {
+      w.writeJson(g);
     } else if (v instanceof String s) {
       g.writeString(s);
     } else if (v instanceof Boolean b) {

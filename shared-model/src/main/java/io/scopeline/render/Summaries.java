@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * NodeSummary as the Scope UI receives it (Scope's render/detailed/summary.go), built as JSON-ready
- * maps: labels and rank by topology, metadata, metrics and tables from the report's templates, and parents.
+ * Builds each node's {@link NodeSummary} as the Scope UI receives it (Scope's
+ * render/detailed/summary.go): labels and rank by topology, metadata, metrics and tables from the
+ * report's templates, and parents.
  */
 public final class Summaries {
   /** Report topology → the API topology that shows it, in the order parents are listed. */
@@ -50,10 +51,10 @@ public final class Summaries {
   private Summaries() {}
 
   /** Summaries of all nodes that have one, keyed by id; metric samples stripped. */
-  public static Map<String, Map<String, Object>> of(Report report, Map<String, RNode> nodes) {
-    Map<String, Map<String, Object>> out = new TreeMap<>();
+  public static Map<String, NodeSummary> of(Report report, Map<String, RNode> nodes) {
+    Map<String, NodeSummary> out = new TreeMap<>();
     for (RNode n : nodes.values()) {
-      Map<String, Object> s = summary(report, n, false);
+      NodeSummary s = summary(report, n, false);
       if (s != null) {
         out.put(n.id(), s);
       }
@@ -62,39 +63,29 @@ public final class Summaries {
   }
 
   /** One node's summary, or null when Scope would not summarise it (endpoints, processes without pid). */
-  public static Map<String, Object> summary(Report report, RNode n, boolean withSamples) {
+  public static NodeSummary summary(Report report, RNode n, boolean withSamples) {
     Labels l = labels(report, n);
     if (l == null) {
       return null;
     }
     Topology t = topology(report, n.topology());
     boolean group = n.topology().startsWith("group:");
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("id", n.id());
-    s.put("label", l.label);
-    s.put("labelMinor", l.labelMinor);
-    s.put("rank", l.rank);
     String shape = l.shape != null ? l.shape : t == null ? "" : t.shape();
-    putIf(s, "shape", shape, !shape.isEmpty());
-    String tag = t == null ? "" : t.tag();
-    putIf(s, "tag", tag, !tag.isEmpty() && !group);
-    putIf(s, "stack", true, l.stack);
-    putIf(s, "pseudo", true, n.isPseudo());
-    if (t != null && !group) {
-      List<Map<String, Object>> metadata = metadata(t.metadataTemplates(), n);
-      putIf(s, "metadata", metadata, !metadata.isEmpty());
-      List<Map<String, Object>> parents = parents(report, n);
-      putIf(s, "parents", parents, !parents.isEmpty());
-      List<Map<String, Object>> metrics = metrics(t.metricTemplates(), n, withSamples);
-      putIf(s, "metrics", metrics, !metrics.isEmpty());
-      List<Map<String, Object>> tables = tables(t.tableTemplates(), n);
-      putIf(s, "tables", tables, !tables.isEmpty());
-    } else if (!group) {
-      List<Map<String, Object>> parents = parents(report, n);
-      putIf(s, "parents", parents, !parents.isEmpty());
+    String tag = t == null || group ? "" : t.tag();
+    List<NodeSummary.Metadata> metadata = List.of();
+    List<NodeSummary.Parent> parents = List.of();
+    List<NodeSummary.Metric> metrics = List.of();
+    List<NodeSummary.Table> tables = List.of();
+    if (!group) {
+      parents = parents(report, n);
+      if (t != null) {
+        metadata = metadata(t.metadataTemplates(), n);
+        metrics = metrics(t.metricTemplates(), n, withSamples);
+        tables = tables(t.tableTemplates(), n);
+      }
     }
-    putIf(s, "adjacency", n.adjacency().asList(), !n.adjacency().isEmpty());
-    return s;
+    return new NodeSummary(n.id(), l.label, l.labelMinor, l.rank, shape, tag, l.stack, n.isPseudo(), metadata,
+        parents, metrics, tables, n.adjacency().isEmpty() ? List.of() : n.adjacency().asList());
   }
 
   /** The label a node is shown with (parents and connection rows use it), or null. */
@@ -252,7 +243,7 @@ public final class Summaries {
 
   // ---- rows from templates -------------------------------------------------------------------
 
-  static List<Map<String, Object>> metadata(KeyedMap<MetadataTemplate> templates, RNode n) {
+  static List<NodeSummary.Metadata> metadata(KeyedMap<MetadataTemplate> templates, RNode n) {
     List<MetadataTemplate> used = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (Map.Entry<String, MetadataTemplate> e : templates) {
@@ -264,17 +255,10 @@ public final class Summaries {
       }
     }
     List<Integer> order = sortedByPriority(used, MetadataTemplate::priority, MetadataTemplate::id);
-    List<Map<String, Object>> rows = new ArrayList<>(order.size());
+    List<NodeSummary.Metadata> rows = new ArrayList<>(order.size());
     for (int i : order) {
       MetadataTemplate t = used.get(i);
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("id", t.id());
-      row.put("label", t.label());
-      row.put("value", values.get(i));
-      putIf(row, "priority", t.priority(), t.priority() != 0);
-      putIf(row, "dataType", t.dataType(), !t.dataType().isEmpty());
-      putIf(row, "truncate", t.truncate(), t.truncate() != 0);
-      rows.add(row);
+      rows.add(new NodeSummary.Metadata(t.id(), t.label(), values.get(i), t.priority(), t.dataType(), t.truncate()));
     }
     return rows;
   }
@@ -296,54 +280,39 @@ public final class Summaries {
     return c == null ? null : Integer.toString(c);
   }
 
-  static List<Map<String, Object>> metrics(KeyedMap<MetricTemplate> templates, RNode n, boolean withSamples) {
+  static List<NodeSummary.Metric> metrics(KeyedMap<MetricTemplate> templates, RNode n, boolean withSamples) {
     List<MetricTemplate> used = new ArrayList<>();
     for (Map.Entry<String, MetricTemplate> e : templates) {
       if (n.metrics().containsKey(e.getKey())) {
         used.add(e.getValue());
       }
     }
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<NodeSummary.Metric> rows = new ArrayList<>();
     for (int i : sortedByPriority(used, MetricTemplate::priority, MetricTemplate::id)) {
       MetricTemplate t = used.get(i);
       Metric m = n.metrics().get(t.id());
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("id", t.id());
-      row.put("label", t.label());
-      putIf(row, "format", t.format(), !t.format().isEmpty());
-      putIf(row, "group", t.group(), !t.group().isEmpty());
       Double last = m.lastValue();
-      // Scope cuts the value to two decimals toward zero (its toFixed truncates): 15.459 -> 15.45.
-      row.put("value", last == null ? 0.0 : (long) (last * 100) / 100.0);
-      putIf(row, "valueEmpty", true, last == null);
-      putIf(row, "priority", t.priority(), t.priority() != 0);
+      List<NodeSummary.Sample> samples = null;
       if (withSamples) {
-        List<Map<String, Object>> samples = new ArrayList<>(m.sampleCount());
+        samples = new ArrayList<>(m.sampleCount());
         for (int s = 0; s < m.sampleCount(); s++) {
-          Map<String, Object> sample = new LinkedHashMap<>();
-          sample.put("date", Timestamps.formatRfc3339Nano(m.dateAt(s)));
-          sample.put("value", m.valueAt(s));
-          samples.add(sample);
+          samples.add(new NodeSummary.Sample(Timestamps.formatRfc3339Nano(m.dateAt(s)), m.valueAt(s)));
         }
-        row.put("samples", samples);
-      } else {
-        row.put("samples", null);
       }
-      row.put("min", m.min());
-      row.put("max", m.max());
-      row.put("url", "");
-      rows.add(row);
+      // Scope cuts the value to two decimals toward zero (its toFixed truncates): 15.459 -> 15.45.
+      rows.add(new NodeSummary.Metric(t.id(), t.label(), t.format(), t.group(),
+          last == null ? 0.0 : (long) (last * 100) / 100.0, last == null, t.priority(), samples, m.min(), m.max()));
     }
     return rows;
   }
 
-  static List<Map<String, Object>> tables(KeyedMap<TableTemplate> templates, RNode n) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  static List<NodeSummary.Table> tables(KeyedMap<TableTemplate> templates, RNode n) {
+    List<NodeSummary.Table> out = new ArrayList<>();
     for (Map.Entry<String, TableTemplate> e : templates) {
       TableTemplate t = e.getValue();
-      List<Map<String, Object>> rows = new ArrayList<>();
+      List<NodeSummary.Row> rows = new ArrayList<>();
       boolean multi = t.type().equals("multicolumn-table");
-      Map<String, Map<String, Object>> byRow = new TreeMap<>();
+      Map<String, Map<String, String>> byRow = new TreeMap<>();
       for (int i = 0; i < n.latest().size(); i++) {
         String key = n.latest().keyAt(i);
         if (t.prefix().isEmpty() || !key.startsWith(t.prefix())) {
@@ -358,69 +327,36 @@ public final class Summaries {
           byRow.computeIfAbsent(rest.substring(0, sep), x -> new LinkedHashMap<>())
               .put(rest.substring(sep + 3), n.latest().valueAt(i));
         } else {
-          Map<String, Object> entries = new LinkedHashMap<>();
-          entries.put("label", rest);
-          entries.put("value", n.latest().valueAt(i));
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("id", "label_" + rest);
-          row.put("entries", entries);
-          rows.add(row);
+          rows.add(new NodeSummary.Row("label_" + rest, labelled(rest, n.latest().valueAt(i))));
         }
       }
       t.fixedRows().forEach((key, label) -> {
         String v = n.get(key);
         if (v != null) {
-          Map<String, Object> entries = new LinkedHashMap<>();
-          entries.put("label", label);
-          entries.put("value", v);
-          Map<String, Object> row = new LinkedHashMap<>();
           // Scope names a fixed row after its label, as it does the prefixed ones: "label_ Tag".
-          row.put("id", "label_" + label);
-          row.put("entries", entries);
-          rows.add(row);
+          rows.add(new NodeSummary.Row("label_" + label, labelled(label, v)));
         }
       });
-      byRow.forEach((rowId, entries) -> {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", rowId);
-        row.put("entries", entries);
-        rows.add(row);
-      });
+      byRow.forEach((rowId, entries) -> rows.add(new NodeSummary.Row(rowId, entries)));
       if (rows.isEmpty() && !t.type().equals("property-list")) {
         continue;
       }
-      Map<String, Object> table = new LinkedHashMap<>();
-      table.put("id", t.id());
-      table.put("label", t.label());
-      table.put("type", t.type());
       // Scope sends a table whose template names no columns (a property list) with "columns": null.
-      table.put("columns", t.columns().isEmpty() ? null : columns(t.columns()));
-      table.put("rows", rows);
+      List<NodeSummary.Column> columns = t.columns().isEmpty() ? null : t.columns().stream()
+          .map(c -> new NodeSummary.Column(c.id(), c.label(), c.defaultSort(), c.dataType())).toList();
       // Probes cap long tables and say how many rows they left out.
       String truncated = n.get("table_truncation_count_" + t.prefix());
-      if (truncated != null && !truncated.equals("0")) {
-        table.put("truncationCount", parseIntOr(truncated, 0));
-      }
-      out.add(table);
+      out.add(new NodeSummary.Table(t.id(), t.label(), t.type(), columns, rows,
+          truncated == null ? 0 : parseIntOr(truncated, 0)));
     }
     return out;
   }
 
-  private static List<Map<String, Object>> columns(List<TableTemplate.Column> cols) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (TableTemplate.Column c : cols) {
-      out.add(column(c.id(), c.label(), c.defaultSort(), c.dataType()));
-    }
-    return out;
-  }
-
-  static Map<String, Object> column(String id, String label, boolean defaultSort, String dataType) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", id);
-    m.put("label", label);
-    m.put("defaultSort", defaultSort);
-    m.put("dataType", dataType);
-    return m;
+  private static Map<String, String> labelled(String label, String value) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    entries.put("label", label);
+    entries.put("value", value);
+    return entries;
   }
 
   private static <T> List<Integer> sortedByPriority(List<T> items, java.util.function.ToDoubleFunction<T> priority,
@@ -436,8 +372,8 @@ public final class Summaries {
 
   // ---- parents -------------------------------------------------------------------------------
 
-  static List<Map<String, Object>> parents(Report report, RNode n) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  static List<NodeSummary.Parent> parents(Report report, RNode n) {
+    List<NodeSummary.Parent> out = new ArrayList<>();
     for (Map.Entry<String, String> e : PRIMARY_API_TOPOLOGY.entrySet()) {
       String topology = e.getKey();
       if (topology.equals("process")) {
@@ -462,11 +398,7 @@ public final class Summaries {
         } else {
           continue;
         }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", id);
-        row.put("label", label == null ? "" : label);
-        row.put("topologyId", e.getValue());
-        out.add(row);
+        out.add(new NodeSummary.Parent(id, label == null ? "" : label, e.getValue()));
       }
     }
     return out;

@@ -6,18 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The WebSocket message between two renderings: added, changed and removed node summaries. */
+/** The WebSocket message between two renderings: added, changed (not equal) and removed node summaries. */
 public final class TopologyDiff {
   private TopologyDiff() {}
 
   /** {@code reset} marks a connection's first message, which adds every node. */
-  public static Map<String, Object> of(Map<String, Map<String, Object>> before,
-      Map<String, Map<String, Object>> after, boolean reset) {
+  public static Map<String, Object> of(Map<String, NodeSummary> before, Map<String, NodeSummary> after,
+      boolean reset) {
     List<Object> add = new ArrayList<>();
     List<Object> update = new ArrayList<>();
     List<Object> remove = new ArrayList<>();
     after.forEach((id, s) -> {
-      Map<String, Object> old = before.get(id);
+      NodeSummary old = before.get(id);
       if (old == null) {
         add.add(s);
       } else if (!Objects.equals(old, s)) {

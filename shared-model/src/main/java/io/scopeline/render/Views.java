@@ -12,7 +12,7 @@ import java.util.Optional;
 /** The bodies of Scope's topology endpoints for one merged report; empty where Scope answers 404. */
 public final class Views {
   private final RenderContext ctx;
-  private final java.util.concurrent.ConcurrentHashMap<String, Optional<Map<String, Map<String, Object>>>> summaries =
+  private final java.util.concurrent.ConcurrentHashMap<String, Optional<Map<String, NodeSummary>>> summaries =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentHashMap<String, Optional<byte[]>> topologyBodies =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -48,7 +48,7 @@ public final class Views {
   }
 
   /** The summaries of a topology, keyed by node id (what WebSocket diffs are computed from). */
-  public Optional<Map<String, Map<String, Object>>> summaries(String name, Map<String, List<String>> query) {
+  public Optional<Map<String, NodeSummary>> summaries(String name, Map<String, List<String>> query) {
     return summaries.computeIfAbsent(renderKey(name, query), k -> ApiTopologies.select(ctx.report(), name, query)
         .map(sel -> java.util.Collections.unmodifiableMap(Summaries.of(ctx.report(), sel.render(ctx).nodes()))));
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class MetricSummaryTest {
   private static final long T = 1_795_311_568_000_000_000L;
 
-  private static Object cpuValueShownFor(double last) {
+  private static double cpuValueShownFor(double last) {
     Node host = Node.of("h;<host>", "host").withLatest("host_name", T, "h")
         .withMetrics(KeyedMap.<Metric>empty().with("host_cpu_usage_percent",
             Metric.of(new long[] {T - 1, T}, new double[] {1.0, last}, 0, 100)));
@@ -25,9 +25,7 @@ class MetricSummaryTest {
         .withMetricTemplates(KeyedMap.<MetricTemplate>empty().with("host_cpu_usage_percent",
             new MetricTemplate("host_cpu_usage_percent", "CPU", "percent", "", 1)))).build();
     var summary = new Views(Reports.merge(List.of(r))).summaries("hosts", Map.of()).orElseThrow().get("h;<host>");
-    @SuppressWarnings("unchecked")
-    var metrics = (List<Map<String, Object>>) summary.get("metrics");
-    return metrics.get(0).get("value");
+    return summary.metrics().get(0).value();
   }
 
   @Test

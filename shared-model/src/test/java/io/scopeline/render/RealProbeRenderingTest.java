@@ -25,9 +25,9 @@ class RealProbeRenderingTest {
   void fullThenDeltaRendersEighteenProcessesFiveConnectedAndOneHost() {
     Views views = new Views(Reports.merge(List.of(decode("post-full.gz.msgpack"), decode("post-delta.gz.msgpack"))));
 
-    Map<String, Map<String, Object>> all = views.summaries("processes", Map.of()).orElseThrow();
-    Map<String, Map<String, Object>> defaults = views.summaries("processes", Views.parseQuery("t=5s")).orElseThrow();
-    int edges = all.values().stream().mapToInt(s -> ((List<?>) s.getOrDefault("adjacency", List.of())).size()).sum();
+    Map<String, NodeSummary> all = views.summaries("processes", Map.of()).orElseThrow();
+    Map<String, NodeSummary> defaults = views.summaries("processes", Views.parseQuery("t=5s")).orElseThrow();
+    int edges = all.values().stream().mapToInt(s -> s.adjacency().size()).sum();
 
     assertThat(all).hasSize(18);
     assertThat(defaults).hasSize(5);

@@ -9,6 +9,7 @@ import io.scopeline.query.live.TopologyViews;
 import io.scopeline.query.read.WindowReader;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.JsonOut;
+import io.scopeline.render.NodeSummary;
 import io.scopeline.render.TopologyDiff;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -224,7 +226,7 @@ public final class TopologySocket implements WebSocketHandler {
   /** A time-travelling view: its own window each tick, diffed against its own previous frame. */
   private Flux<byte[]> travelling(Watch w) {
     long connectedAt = ApiRequests.nowNanos();
-    Object[] previous = {null};
+    AtomicReference<Map<String, NodeSummary>> previous = new AtomicReference<>();
     return Flux.interval(Duration.ZERO, w.tick()).onBackpressureDrop()
         .concatMap(x -> windows.past(w.tenant(), w.travelStart() + (ApiRequests.nowNanos() - connectedAt))
             .publishOn(cpu)
@@ -235,9 +237,7 @@ public final class TopologySocket implements WebSocketHandler {
               return Mono.empty();
             }), 1)
         .map(summaries -> {
-          @SuppressWarnings("unchecked")
-          Map<String, Map<String, Object>> before = (Map<String, Map<String, Object>>) previous[0];
-          previous[0] = summaries;
+          Map<String, NodeSummary> before = previous.getAndSet(summaries);
           return JsonOut.bytes(before == null ? TopologyDiff.of(Map.of(), summaries, true)
               : TopologyDiff.of(before, summaries, false));
         });

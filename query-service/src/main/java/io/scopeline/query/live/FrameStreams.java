@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.keys.TenantId;
 import io.scopeline.render.JsonOut;
+import io.scopeline.render.NodeSummary;
 import io.scopeline.render.TopologyDiff;
 import io.scopeline.render.Views;
 import java.time.Duration;
@@ -34,12 +35,12 @@ public final class FrameStreams {
    */
   public static final class Frame {
     private final long seq;
-    private final Map<String, Map<String, Object>> summaries;
+    private final Map<String, NodeSummary> summaries;
     private final byte[] diff;
     private volatile byte[] reset;
 
     /** A frame following one with {@code before} summaries (null: the first of its stream). */
-    public static Frame after(Frame before, Map<String, Map<String, Object>> summaries) {
+    public static Frame after(Frame before, Map<String, NodeSummary> summaries) {
       if (before == null) {
         return new Frame(0, summaries, null);
       }
@@ -48,7 +49,7 @@ public final class FrameStreams {
       return new Frame(before.seq + 1, summaries, diff);
     }
 
-    private Frame(long seq, Map<String, Map<String, Object>> summaries, byte[] diff) {
+    private Frame(long seq, Map<String, NodeSummary> summaries, byte[] diff) {
       this.seq = seq;
       this.summaries = summaries;
       this.diff = diff;

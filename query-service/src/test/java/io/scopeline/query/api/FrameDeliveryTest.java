@@ -3,6 +3,7 @@ package io.scopeline.query.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopeline.query.live.FrameStreams.Frame;
+import io.scopeline.render.NodeSummary;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,10 +17,11 @@ import reactor.core.publisher.Sinks;
 /** A watcher that cannot keep up holds a couple of frames, not a queue, and catches up with a reset. */
 class FrameDeliveryTest {
 
-  private static Map<String, Map<String, Object>> nodes(int n) {
-    Map<String, Map<String, Object>> m = new HashMap<>();
+  private static Map<String, NodeSummary> nodes(int n) {
+    Map<String, NodeSummary> m = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      m.put("n" + i, Map.of("id", "n" + i, "label", "node " + i));
+      m.put("n" + i, new NodeSummary("n" + i, "node " + i, "", "", "", "", false, false, List.of(), List.of(),
+          List.of(), List.of(), List.of()));
     }
     return m;
   }
@@ -70,7 +72,7 @@ class FrameDeliveryTest {
     assertThat(written.size()).as("caught up with a few writes, not a thousand").isLessThanOrEqualTo(4);
     assertThat(written.get(written.size() - 1)).contains("\"reset\":true");
     Map<String, Object> latest = new HashMap<>();
-    nodes(1 + 999 % 50).forEach((id, summary) -> latest.put(id, summary.get("label")));
+    nodes(1 + 999 % 50).forEach((id, summary) -> latest.put(id, summary.label()));
     assertThat(state).as("the state the watcher shows is the latest frame's").isEqualTo(latest);
     assertThat(cursor.skipped()).isGreaterThan(990);
     subscription.dispose();
