@@ -129,7 +129,7 @@ public final class IngestPipeline implements SmartLifecycle {
   private void assigned(java.util.Collection<ReceiverPartition> assigned) {
     failure = null;
     for (ReceiverPartition p : assigned) {
-      partitions.put(p.topicPartition(), newPartition(p.topicPartition()));
+      partitions.put(p.topicPartition(), newPartition(p.topicPartition(), position(p)));
       lagGauges.computeIfAbsent(p.topicPartition(), tp -> Gauge.builder("scopeline.ingest.commit.lag", partitions,
               m -> m.containsKey(tp) ? m.get(tp).uncommittedRecords() : 0)
           .description("records read but not yet committed (held until their quantum is durable)")
@@ -164,8 +164,19 @@ public final class IngestPipeline implements SmartLifecycle {
     return null;
   }
 
-  private PartitionQuanta newPartition(TopicPartition tp) {
-    return new PartitionQuanta(tp, Quanta.of(props.quantum()), props.grace().toNanos(),
+  /** Where the consumer starts reading the partition now, or -1 if it cannot say. */
+  private static long position(ReceiverPartition p) {
+    try {
+      return p.position();
+    } catch (RuntimeException e) {
+      log.warn("Position of {} unknown at assignment ({}); commits wait until its records are in step", p
+          .topicPartition(), e.toString());
+      return -1;
+    }
+  }
+
+  private PartitionQuanta newPartition(TopicPartition tp, long startOffset) {
+    return new PartitionQuanta(tp, startOffset, Quanta.of(props.quantum()), props.grace().toNanos(),
         props.maxClockSkew().toNanos(), props.maxPersistingPerPartition(), writer, deadLetters, shortcuts,
         new ReplayGuard(tp, endOffset(tp), writer, replayedDurable));
   }

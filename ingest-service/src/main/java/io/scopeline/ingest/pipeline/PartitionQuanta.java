@@ -32,9 +32,27 @@ import reactor.kafka.receiver.ReceiverRecord;
  * <p>The committable offset is the lowest first-offset of any segment not yet durable (open or
  * being written), or the next offset to read when there is none: a crash can only cause a replay,
  * and a replay recreates the same segments under the same keys.
+ *
+ * <p>When a partition comes back to this instance, records fetched under the earlier assignment
+ * may still be on their way through the pipeline; they come first, all at or after the offset the
+ * consumer now starts from (nothing past that was committed), and the consumer then fetches them
+ * again. So an offset at or below one already taken means the fetch restarted: what this partition
+ * took until then is dropped unwritten (it comes again) and nothing is committed until the records
+ * are known to be in step — the first one at or below the start offset, or that restart.
  */
 final class PartitionQuanta {
   private static final Logger log = LoggerFactory.getLogger(PartitionQuanta.class);
+  /**
+   * Commits wait at most this long for the first record at or below the start offset (which may
+   * never come: a transaction marker may sit there).
+   */
+  private static final long IN_STEP_WITHIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+  /** Where closed segments go (the {@link SegmentWriter}). */
+  interface SegmentSink {
+    /** Completes when the segment is durable. */
+    Mono<Void> write(Segment segment, boolean mayMeetOtherWriter);
+  }
 
   private record Key(TenantId tenant, long quantumStart) {}
 
@@ -43,7 +61,7 @@ final class PartitionQuanta {
   private final long graceNanos;
   private final long maxFutureSkewNanos;
   private final int maxPersisting;
-  private final SegmentWriter writer;
+  private final SegmentSink writer;
   private final DeadLetters deadLetters;
   private final ShortcutNotifier shortcuts;
   private final ReplayGuard replay;
@@ -63,11 +81,19 @@ final class PartitionQuanta {
   /** When each tenant's last record on this partition was taken (System.nanoTime). */
   private final Map<TenantId, Long> lastRecordWall = new HashMap<>();
   private boolean revoked;
+  /** The consumer's position when the partition was assigned (-1: unknown). */
+  private final long startOffset;
+  private final long assignedAtNanos = System.nanoTime();
+  private boolean inStep;
+  private long highestTaken = -1;
+  /** Segments of records from an earlier assignment, still being written when the fetch restarted. */
+  private final java.util.Set<Segment> superseded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-  PartitionQuanta(TopicPartition partition, Quanta quanta, long graceNanos, long maxFutureSkewNanos,
-      int maxPersisting, SegmentWriter writer, DeadLetters deadLetters, ShortcutNotifier shortcuts,
+  PartitionQuanta(TopicPartition partition, long startOffset, Quanta quanta, long graceNanos, long maxFutureSkewNanos,
+      int maxPersisting, SegmentSink writer, DeadLetters deadLetters, ShortcutNotifier shortcuts,
       ReplayGuard replay) {
     this.partition = partition;
+    this.startOffset = startOffset;
     this.quanta = quanta;
     this.graceNanos = graceNanos;
     this.maxFutureSkewNanos = maxFutureSkewNanos;
@@ -106,8 +132,9 @@ final class PartitionQuanta {
    */
   Mono<Void> accept(Decoded decoded) {
     lastRecordAtMillis = System.currentTimeMillis();
-    if (decoded.record() instanceof ReceiverRecord<String, byte[]> rr) {
-      synchronized (this) {
+    synchronized (this) {
+      track(decoded.offset());
+      if (decoded.record() instanceof ReceiverRecord<String, byte[]> rr) {
         uncommitted.put(rr.offset(), rr.receiverOffset());
       }
     }
@@ -157,6 +184,34 @@ final class PartitionQuanta {
     return backpressure();
   }
 
+  /** Notices a restarted fetch (see the class comment) and when records are in step. */
+  private void track(long offset) {
+    if (offset <= highestTaken) {
+      log.warn("{}: offset {} again after {}: records from before this assignment were in flight; dropping what"
+          + " they made ({} open segments) and taking them as the consumer fetches them again", partition, offset,
+          highestTaken, open.size());
+      open.clear();
+      superseded.addAll(persisting);
+      held.clear();
+      uncommitted.clear();
+      nextOffset = -1;
+      watermarks.clear();
+      lastRecordWall.clear();
+      inStep = true;
+    } else if (offset <= startOffset) {
+      inStep = true;
+    }
+    highestTaken = offset;
+  }
+
+  /** Whether commits may be made: the records are in step, or long enough have passed to be sure. */
+  private boolean mayCommit() {
+    if (!inStep && System.nanoTime() - assignedAtNanos > IN_STEP_WITHIN_NANOS) {
+      inStep = true;
+    }
+    return inStep;
+  }
+
   private synchronized void advancePast(long offset) {
     nextOffset = Math.max(nextOffset, offset + 1);
     maybeCommit();
@@ -182,7 +237,9 @@ final class PartitionQuanta {
 
   private synchronized void persisted(Segment s) {
     persisting.remove(s);
-    held.remove(s.firstOffset());
+    if (!superseded.remove(s)) {
+      held.remove(s.firstOffset());
+    }
     maybeCommit();
     while (persisting.size() < maxPersisting && !waiting.isEmpty()) {
       waiting.poll().tryEmitEmpty();
@@ -203,7 +260,7 @@ final class PartitionQuanta {
   }
 
   private void maybeCommit() {
-    if (revoked || nextOffset < 0) {
+    if (revoked || nextOffset < 0 || !mayCommit()) {
       return;
     }
     long safe = held.isEmpty() ? nextOffset : Math.min(held.first(), nextOffset);
@@ -230,7 +287,7 @@ final class PartitionQuanta {
   /** Commits everything that is durable now and completes when Kafka has the commit. */
   synchronized Mono<Void> commitNow() {
     long safe = committableOffset();
-    if (safe < 0) {
+    if (safe < 0 || !mayCommit()) {
       return Mono.empty();
     }
     Map.Entry<Long, ReceiverOffset> last = uncommitted.floorEntry(safe - 1);
@@ -277,7 +334,6 @@ final class PartitionQuanta {
     }
   }
 
-  /** The partition went to another consumer: stop committing; segments still open are flushed. */
   /** The tenants whose records this partition has carried. */
   synchronized java.util.Set<String> tenants() {
     java.util.Set<String> out = new java.util.HashSet<>();
@@ -285,6 +341,7 @@ final class PartitionQuanta {
     return out;
   }
 
+  /** The partition went to another consumer: stop committing; segments still open are flushed. */
   synchronized void revoke() {
     revoked = true;
     new ArrayList<>(open.values()).forEach(this::close);

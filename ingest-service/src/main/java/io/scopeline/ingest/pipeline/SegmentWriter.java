@@ -25,7 +25,7 @@ import reactor.util.retry.Retry;
  * discoverable. The
  * returned Mono completes only when the object and the index row are durable.
  */
-public final class SegmentWriter implements ReplayGuard.SegmentLookup {
+public final class SegmentWriter implements ReplayGuard.SegmentLookup, PartitionQuanta.SegmentSink {
   private static final Logger log = LoggerFactory.getLogger(SegmentWriter.class);
 
   private final ObjectStore objects;
@@ -63,7 +63,8 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup {
    * took it over, or the partition has moved away since — the index row is then written so that it
    * never replaces a row naming a segment that holds more records.
    */
-  Mono<Void> write(Segment segment, boolean mayMeetOtherWriter) {
+  @Override
+  public Mono<Void> write(Segment segment, boolean mayMeetOtherWriter) {
     String key = segment.objectKey();
     long t0 = System.nanoTime();
     return Mono.fromCallable(() -> ReportCodec.encode(segment.report(), ReportFormat.MSGPACK_GZIP, props.gzipLevel()))

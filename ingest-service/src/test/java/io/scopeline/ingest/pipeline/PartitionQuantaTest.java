@@ -1,0 +1,113 @@
+package io.scopeline.ingest.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scopeline.keys.Quanta;
+import io.scopeline.keys.TenantId;
+import io.scopeline.model.Node;
+import io.scopeline.model.Report;
+import io.scopeline.model.TopologyType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.kafka.receiver.ReceiverOffset;
+import reactor.kafka.receiver.ReceiverRecord;
+
+/**
+ * A partition that comes back to this instance while records of its earlier assignment are still
+ * in the pipeline: those come first, then the consumer fetches them again from its start offset.
+ */
+class PartitionQuantaTest {
+  private static final TopicPartition TP = new TopicPartition("reports", 0);
+  private static final TenantId TENANT = TenantId.of("t");
+  private static final long BASE = (System.currentTimeMillis() - 600_000) * 1_000_000L;
+
+  private final List<Segment> written = new ArrayList<>();
+  private final List<Long> commits = new ArrayList<>();
+
+  private PartitionQuanta partitionStartingAt(long startOffset) {
+    ReplayGuard noReplay = new ReplayGuard(TP, Mono.just(0L), (tenant, quantum, partition) ->
+        reactor.core.publisher.Flux.empty(), new SimpleMeterRegistry().counter("replayed"));
+    return new PartitionQuanta(TP, startOffset, Quanta.of(Duration.ofSeconds(3)), 500_000_000L, 30_000_000_000L, 4,
+        (segment, mayMeet) -> Mono.fromRunnable(() -> written.add(segment)), null, null, noReplay);
+  }
+
+  /** The record at {@code offset}, its record time {@code seconds} after BASE. */
+  private Decoded.Accepted record(long offset, long seconds) {
+    long nanos = BASE + seconds * 1_000_000_000L;
+    Node host = Node.of("h" + offset + ";<host>", "host").withLatest("host_name", nanos, "h" + offset);
+    Report report = Report.builder().ts(nanos).windowNanos(1_000_000_000L)
+        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(host)).build();
+    ConsumerRecord<String, byte[]> plain = new ConsumerRecord<>(TP.topic(), TP.partition(), offset, TENANT.value(),
+        new byte[0]);
+    ReceiverOffset handle = new ReceiverOffset() {
+      @Override
+      public TopicPartition topicPartition() {
+        return TP;
+      }
+
+      @Override
+      public long offset() {
+        return offset;
+      }
+
+      @Override
+      public void acknowledge() {}
+
+      @Override
+      public Mono<Void> commit() {
+        return Mono.fromRunnable(() -> commits.add(offset + 1));
+      }
+    };
+    return new Decoded.Accepted(new ReceiverRecord<>(plain, handle), TENANT, "probe", nanos, report);
+  }
+
+  @Test
+  void recordsInFlightFromAnEarlierAssignmentAreNotMergedTwiceWhenFetchedAgain() {
+    PartitionQuanta q = partitionStartingAt(10);
+    // In flight from before: 12 and 13. Then the consumer's fetch from its start offset, 10.
+    for (long offset : new long[] {12, 13, 10, 11, 12, 13, 14}) {
+      q.accept(record(offset, 1)).block();
+    }
+    q.flush().block();
+
+    assertThat(written).hasSize(1);
+    Segment s = written.get(0);
+    assertThat(s.reportCount()).as("reports merged into the quantum").isEqualTo(5);
+    assertThat(s.report().windowNanos()).isEqualTo(5_000_000_000L);
+    assertThat(s.objectKey()).endsWith("-0-10-14");
+  }
+
+  @Test
+  void nothingIsCommittedPastRecordsThisAssignmentHasNotSeen() {
+    PartitionQuanta q = partitionStartingAt(10);
+    // In flight from before: 12, and 13 a quantum later, which closes 12's segment (written at once).
+    q.accept(record(12, 8)).block();
+    q.accept(record(13, 12)).block();
+    assertThat(written).hasSize(1);
+    assertThat(commits).as("committing 13 would skip 10 and 11, which this assignment has not taken").isEmpty();
+
+    for (long offset = 10; offset <= 14; offset++) {
+      q.accept(record(offset, (offset - 10) * 4)).block();
+    }
+    q.flush().block();
+    q.commitNow().block();
+    assertThat(commits).isNotEmpty().isSorted();
+    assertThat(commits.get(commits.size() - 1)).isEqualTo(15);
+    assertThat(written.stream().mapToInt(Segment::reportCount).sum() - 1).as("each record once after the restart")
+        .isEqualTo(5);
+  }
+
+  @Test
+  void recordsInStepFromTheStartOffsetCommitAsTheyBecomeDurable() {
+    PartitionQuanta q = partitionStartingAt(10);
+    q.accept(record(10, 0)).block();
+    q.accept(record(11, 4)).block();
+    assertThat(commits).containsExactly(11L);
+  }
+}
