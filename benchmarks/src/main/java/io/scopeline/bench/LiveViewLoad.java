@@ -221,6 +221,13 @@ public final class LiveViewLoad {
     reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.newConnection();
     System.out.printf(Locale.ROOT, "%n%d hosts, time to the first WebSocket frame (t=1s), 5 sockets per row%n",
         server.hosts);
+    // The very first WebSocket of both JVMs loads and compiles the WebSocket code of client and
+    // server alike: timed apart (a small view), so the rows below time what each view costs.
+    List<Disposable> warm = new ArrayList<>();
+    long cold = firstFrame(client, server.url("/api/topology/processes-by-name/ws?t=1s&first=cold"), warm)[0];
+    warm.forEach(Disposable::dispose);
+    System.out.printf(Locale.ROOT, "first WebSocket of client and server (processes-by-name, cold): %.1f ms%n",
+        cold / 1e6);
     System.out.println("view                      new stream p50 ms   max ms   joining p50 ms   max ms   frame bytes");
     int round = 0;
     for (String view : VIEWS) {

@@ -97,7 +97,12 @@ public class ReportIndex implements AutoCloseable {
     Sinks.Many<Pending> to = mayMeetOtherWriter ? conditionalQueue : queue;
     return Mono.defer(() -> {
       Sinks.Empty<Void> done = Sinks.empty();
-      Sinks.EmitResult r = to.tryEmitNext(new Pending(hashKey, rangeKey, objectKey, done));
+      Sinks.EmitResult r;
+      // The queue takes one producer at a time (else FAIL_NON_SERIALIZED); segments of several
+      // partitions finish on several threads at once.
+      synchronized (to) {
+        r = to.tryEmitNext(new Pending(hashKey, rangeKey, objectKey, done));
+      }
       if (r.isFailure()) {
         return Mono.error(new IllegalStateException("index writer is not accepting rows: " + r));
       }

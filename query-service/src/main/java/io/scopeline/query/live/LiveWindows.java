@@ -260,7 +260,11 @@ public final class LiveWindows implements WindowReader.LiveSource, AutoCloseable
         .doOnNext(r -> {
           if (shortcut) {
             e.window.addShortcut(objectKey, atNanos, r);
-            e.shortcuts.tryEmitNext(atNanos);
+            // One emitter at a time: loads finish on several CPU threads, and a push lost to
+            // FAIL_NON_SERIALIZED would wait for the next tick.
+            synchronized (e.shortcuts) {
+              e.shortcuts.tryEmitNext(atNanos);
+            }
           } else {
             e.window.addSegment(objectKey, atNanos, r);
           }
