@@ -23,6 +23,38 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * unprocessed (AWS does so when throttling), so the client here is a stand-in that does.
  */
 class ReportIndexTest {
+  private static final IngestProperties PROPS = new IngestProperties(Duration.ofSeconds(3), Duration.ofMillis(500),
+      Duration.ofSeconds(30), 0, 4, DataSize.ofMegabytes(16), DataSize.ofMegabytes(128), 50_000,
+      DataSize.ofMegabytes(256), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(50),
+      Duration.ofSeconds(10), 3);
+
+  @Test
+  void rowsPutFromManyThreadsAtOnceAreAllTaken() {
+    List<WriteRequest> written = new CopyOnWriteArrayList<>();
+    DynamoDbAsyncClient accepting = new DynamoDbAsyncClient() {
+      @Override
+      public CompletableFuture<BatchWriteItemResponse> batchWriteItem(BatchWriteItemRequest request) {
+        written.addAll(request.requestItems().get("t"));
+        return CompletableFuture.completedFuture(BatchWriteItemResponse.builder().build());
+      }
+
+      @Override
+      public String serviceName() {
+        return "dynamodb";
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (ReportIndex index = new ReportIndex(accepting, "t", PROPS, new SimpleMeterRegistry())) {
+      // Segments of several partitions become durable on several threads at once.
+      Flux.range(0, 4000).parallel(4).runOn(reactor.core.scheduler.Schedulers.parallel())
+          .flatMap(i -> index.put("tenant-1", "1." + i, "key-" + i)).sequential().then()
+          .block(Duration.ofSeconds(60));
+    }
+    assertThat(written).hasSize(4000);
+  }
+
   @Test
   void unprocessedRowsAreRetriedWithGrowingPausesUntilWritten() {
     List<Long> calls = new CopyOnWriteArrayList<>();
@@ -51,12 +83,8 @@ class ReportIndexTest {
       @Override
       public void close() {}
     };
-    IngestProperties props = new IngestProperties(Duration.ofSeconds(3), Duration.ofMillis(500), Duration.ofSeconds(30),
-        0, 4, DataSize.ofMegabytes(16), DataSize.ofMegabytes(128), 50_000, DataSize.ofMegabytes(256),
-        Duration.ofSeconds(10), Duration.ofSeconds(30),
-        Duration.ofMillis(50), Duration.ofSeconds(10), 3);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (ReportIndex index = new ReportIndex(throttling, "t", props, meters)) {
+    try (ReportIndex index = new ReportIndex(throttling, "t", PROPS, meters)) {
       Flux.range(0, 10).flatMap(i -> index.put("tenant-1", "1." + i, "key-" + i)).then().block(Duration.ofSeconds(30));
     }
     assertThat(written).hasSize(10);
