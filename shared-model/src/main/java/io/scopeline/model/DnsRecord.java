@@ -9,6 +9,24 @@ public record DnsRecord(StringSet forward, StringSet reverse) {
     reverse = reverse == null ? StringSet.EMPTY : reverse;
   }
 
+  /**
+   * The first name {@code match} accepts, forward (snooped) names before reverse ones, each in
+   * sorted order as Scope picks them; null when none does.
+   */
+  public String firstMatch(java.util.function.Predicate<String> match) {
+    for (String name : forward) {
+      if (match.test(name)) {
+        return name;
+      }
+    }
+    for (String name : reverse) {
+      if (match.test(name)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
   public DnsRecord merge(DnsRecord other) {
     StringSet f = forward.merge(other.forward);
     StringSet r = reverse.merge(other.reverse);

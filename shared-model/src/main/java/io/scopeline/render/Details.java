@@ -140,8 +140,13 @@ public final class Details {
 
   /** Counts connections once per source endpoint (pre-NAT), keyed by remote node, addresses and port. */
   private static final class Counter {
+    final Report report;
     final Set<String> counted = new HashSet<>();
     final Map<Row, Integer> counts = new LinkedHashMap<>();
+
+    Counter(Report report) {
+      this.report = report;
+    }
 
     void add(boolean outgoing, RNode local, RNode remote, RNode localEp, RNode remoteEp) {
       if (localEp == null || remoteEp == null) {
@@ -154,8 +159,8 @@ public final class Details {
         return;
       }
       String[] dstParts = Ids.parseEndpoint(dst.id());
-      String remoteAddr = internetAddr(remote, remoteEp);
-      String localAddr = internetAddr(local, localEp);
+      String remoteAddr = internetAddr(report, remote, remoteEp);
+      String localAddr = internetAddr(report, local, localEp);
       if (dstParts == null || remoteAddr == null || localAddr == null) {
         return;
       }
@@ -198,7 +203,12 @@ public final class Details {
     return m;
   }
 
-  private static String internetAddr(RNode node, RNode ep) {
+  /**
+   * How a connection table names an internet peer: its address, after the first name the report's
+   * DNS records give it ("client-7.isp.example. (203.0.113.7)"); "" for a node that is not the
+   * internet, null for an endpoint id without an address.
+   */
+  private static String internetAddr(Report report, RNode node, RNode ep) {
     if (!Ids.isInternet(node.id())) {
       return "";
     }
@@ -206,15 +216,16 @@ public final class Details {
     if (parts == null) {
       return null;
     }
-    var names = ep.sets().get(Keys.REVERSE_DNS_NAMES);
-    return names != null && !names.isEmpty() ? names.get(0) + " (" + parts[1] + ")" : parts[1];
+    var dns = report.dns().get(parts[1]);
+    String name = dns == null ? null : dns.firstMatch(x -> true);
+    return name != null ? name + " (" + parts[1] + ")" : parts[1];
   }
 
   private static Map<String, Object> incoming(String topologyId, Report report, RNode n, Map<String, RNode> nodes) {
     Map<String, String> copies = new HashMap<>();
     Set<String> localIds = endpointIds(n, copies);
     KeyedMap<Node> endpoints = report.topology(TopologyType.ENDPOINT).nodes();
-    Counter counter = new Counter();
+    Counter counter = new Counter(report);
     for (RNode remote : sorted(nodes)) {
       if (!remote.adjacency().contains(n.id())) {
         continue;
@@ -234,7 +245,7 @@ public final class Details {
 
   private static Map<String, Object> outgoing(String topologyId, Report report, RNode n, Map<String, RNode> nodes) {
     KeyedMap<Node> endpoints = report.topology(TopologyType.ENDPOINT).nodes();
-    Counter counter = new Counter();
+    Counter counter = new Counter(report);
     List<RNode> localEps = endpointChildren(n);
     for (String id : n.adjacency()) {
       RNode remote = nodes.get(id);

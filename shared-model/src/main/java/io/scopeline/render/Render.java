@@ -206,12 +206,9 @@ final class Render {
       return null;
     }
     var dns = ctx.report().dns().get(parts[1]);
-    if (dns != null) {
-      for (String name : dns.forward()) {
-        if (Ids.isKnownService(name)) {
-          return Ids.SERVICE_PREFIX + name;
-        }
-      }
+    String service = dns == null ? null : dns.firstMatch(Ids::isKnownService);
+    if (service != null) {
+      return Ids.SERVICE_PREFIX + service;
     }
     long ip = Networks.parseIpv4(parts[1]);
     if (ip >= 0 && !local.contains(ip)) {

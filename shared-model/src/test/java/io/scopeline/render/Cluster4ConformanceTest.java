@@ -71,7 +71,20 @@ class Cluster4ConformanceTest {
       "/api/topology/ecs-services?system=application&stopped=running&pseudo=hide&unconnected=hide",
       "/api/topology/ecs-services?system=all&stopped=both&pseudo=show&unconnected=show",
       "/api/topology/containers?namespace=shop",
-      "/api/topology/processes?hideCommandLineArguments=true");
+      "/api/topology/processes?hideCommandLineArguments=true",
+      "/api/topology/containers-by-image/example%2Fapi%3B%3Ccontainer_image%3E",
+      "/api/topology/containers-by-image/in-theinternet",
+      "/api/topology/hosts/in-theinternet",
+      "/api/topology/hosts/node-a.prod.example%3B%3Chost%3E",
+      "/api/topology/hosts/node-b.prod.example%3B%3Chost%3E",
+      "/api/topology/kube-controllers/0e9b5f05-6d70-4004-8cd9-1e16c3b5ed2a%3B%3Cdeployment%3E",
+      "/api/topology/kube-controllers/in-theinternet",
+      "/api/topology/pods/0fa2083b-5911-4958-aac3-03502522a29d%3B%3Cpod%3E",
+      "/api/topology/processes-by-name/%2Fapp%2Fbin%2Fapi",
+      "/api/topology/processes-by-name/in-theinternet",
+      "/api/topology/processes/in-theinternet",
+      "/api/topology/services/3f153fe3-2c1b-452a-9181-104081d55cff%3B%3Cservice%3E",
+      "/api/topology/services/in-theinternet");
 
   /** Answers to cluster4-later (the same cluster, then one more report per host) reproduced exactly. */
   private static final Set<String> CLUSTER4_LATER = Set.of(
@@ -114,7 +127,20 @@ class Cluster4ConformanceTest {
       "/api/topology/swarm-services?system=application&stopped=running&pseudo=hide&unconnected=hide",
       "/api/topology/weave",
       "/api/topology/weave?system=all&stopped=both&pseudo=show&unconnected=show",
-      "/api/topology/weave?system=application&stopped=running&pseudo=hide&unconnected=hide");
+      "/api/topology/weave?system=application&stopped=running&pseudo=hide&unconnected=hide",
+      "/api/topology/containers-by-image/example%2Fapi%3B%3Ccontainer_image%3E",
+      "/api/topology/containers-by-image/in-theinternet",
+      "/api/topology/hosts/in-theinternet",
+      "/api/topology/hosts/node-a.prod.example%3B%3Chost%3E",
+      "/api/topology/hosts/node-b.prod.example%3B%3Chost%3E",
+      "/api/topology/kube-controllers/0e9b5f05-6d70-4004-8cd9-1e16c3b5ed2a%3B%3Cdeployment%3E",
+      "/api/topology/kube-controllers/in-theinternet",
+      "/api/topology/pods/0fa2083b-5911-4958-aac3-03502522a29d%3B%3Cpod%3E",
+      "/api/topology/processes-by-name/%2Fapp%2Fbin%2Fapi",
+      "/api/topology/processes-by-name/in-theinternet",
+      "/api/topology/processes/in-theinternet",
+      "/api/topology/services/3f153fe3-2c1b-452a-9181-104081d55cff%3B%3Cservice%3E",
+      "/api/topology/services/in-theinternet");
 
   private static final Map<String, Set<String>> REPRODUCED = Map.of("cluster4", CLUSTER4,
       "cluster4-later", CLUSTER4_LATER);
@@ -164,6 +190,8 @@ class Cluster4ConformanceTest {
       assertThat(diff).as(c.toString()).isEmpty();
     } else {
       assumeTrue(diff.isEmpty(), () -> "not reproduced yet (issue 15): " + diff.subList(0, Math.min(3, diff.size())));
+      // Reproduced now but not locked yet: say so, so it can be added to the list above.
+      System.out.println("Reproduced, not yet listed: " + c.fixture() + " " + url);
     }
   }
 }
