@@ -41,15 +41,19 @@ class BadInputTest {
     return out.toByteArray();
   }
 
-  @Test
-  void millionsOfShortStringsAreRejectedByTheirDecodedSizeNotDecodedIntoTheHeap() {
+  /** One host with {@code entries} latest entries: two short strings each. */
+  private static Report hostWithLatestEntries(int entries) {
     long t = 1_795_311_567_000_000_000L;
     Node node = Node.of("h;<host>", "host");
-    for (int i = 0; i < 40_000; i++) {
+    for (int i = 0; i < entries; i++) {
       node = node.withLatest("k" + i, t, "v" + i);
     }
-    Report many = Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(node))
-        .build();
+    return Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(node)).build();
+  }
+
+  @Test
+  void millionsOfShortStringsAreRejectedByTheirDecodedSizeNotDecodedIntoTheHeap() {
+    Report many = hostWithLatestEntries(40_000);
     for (ReportFormat format : new ReportFormat[] {ReportFormat.MSGPACK_GZIP, ReportFormat.JSON}) {
       byte[] body = ReportCodec.encode(many, format);
       // 80 000 strings: about 4.5 MB as objects, against a 1 MiB budget.
@@ -66,13 +70,7 @@ class BadInputTest {
 
   @Test
   void aDecodeThatRunsPastItsTimeLimitIsRefusedAsTooSlow() {
-    long t = 1_795_311_567_000_000_000L;
-    Node node = Node.of("h;<host>", "host");
-    for (int i = 0; i < 5_000; i++) {
-      node = node.withLatest("k" + i, t, "v" + i);
-    }
-    Report many = Report.builder().topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(node))
-        .build();
+    Report many = hostWithLatestEntries(5_000);
     // A nanosecond has passed by the first check of the clock: the limit is what is being tested.
     ReportLimits instant = new ReportLimits(16L << 20, 128L << 20, 50_000, 256L << 20, Duration.ofNanos(1));
     for (ReportFormat format : new ReportFormat[] {ReportFormat.MSGPACK_GZIP, ReportFormat.JSON}) {

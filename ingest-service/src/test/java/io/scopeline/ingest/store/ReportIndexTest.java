@@ -28,14 +28,13 @@ class ReportIndexTest {
       DataSize.ofMegabytes(256), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(50),
       Duration.ofSeconds(10), 3);
 
-  @Test
-  void rowsPutFromManyThreadsAtOnceAreAllTaken() {
-    List<WriteRequest> written = new CopyOnWriteArrayList<>();
-    DynamoDbAsyncClient accepting = new DynamoDbAsyncClient() {
+  /** A client whose BatchWriteItem answers with {@code answer} (the only call ReportIndex writes with). */
+  private static DynamoDbAsyncClient batchWriter(
+      java.util.function.Function<BatchWriteItemRequest, BatchWriteItemResponse> answer) {
+    return new DynamoDbAsyncClient() {
       @Override
       public CompletableFuture<BatchWriteItemResponse> batchWriteItem(BatchWriteItemRequest request) {
-        written.addAll(request.requestItems().get("t"));
-        return CompletableFuture.completedFuture(BatchWriteItemResponse.builder().build());
+        return CompletableFuture.completedFuture(answer.apply(request));
       }
 
       @Override
@@ -46,6 +45,15 @@ class ReportIndexTest {
       @Override
       public void close() {}
     };
+  }
+
+  @Test
+  void rowsPutFromManyThreadsAtOnceAreAllTaken() {
+    List<WriteRequest> written = new CopyOnWriteArrayList<>();
+    DynamoDbAsyncClient accepting = batchWriter(request -> {
+      written.addAll(request.requestItems().get("t"));
+      return BatchWriteItemResponse.builder().build();
+    });
     try (ReportIndex index = new ReportIndex(accepting, "t", PROPS, new SimpleMeterRegistry())) {
       // Segments of several partitions become durable on several threads at once.
       Flux.range(0, 4000).parallel(4).runOn(reactor.core.scheduler.Schedulers.parallel())
@@ -60,29 +68,17 @@ class ReportIndexTest {
     List<Long> calls = new CopyOnWriteArrayList<>();
     AtomicInteger throttledLeft = new AtomicInteger(4);
     List<WriteRequest> written = new CopyOnWriteArrayList<>();
-    DynamoDbAsyncClient throttling = new DynamoDbAsyncClient() {
-      @Override
-      public CompletableFuture<BatchWriteItemResponse> batchWriteItem(BatchWriteItemRequest request) {
-        calls.add(System.nanoTime());
-        List<WriteRequest> rows = request.requestItems().get("t");
-        if (throttledLeft.getAndDecrement() > 0) {
-          // Takes the first row, leaves the rest.
-          written.add(rows.get(0));
-          return CompletableFuture.completedFuture(BatchWriteItemResponse.builder()
-              .unprocessedItems(Map.of("t", rows.subList(1, rows.size()))).build());
-        }
-        written.addAll(rows);
-        return CompletableFuture.completedFuture(BatchWriteItemResponse.builder().build());
+    DynamoDbAsyncClient throttling = batchWriter(request -> {
+      calls.add(System.nanoTime());
+      List<WriteRequest> rows = request.requestItems().get("t");
+      if (throttledLeft.getAndDecrement() > 0) {
+        // Takes the first row, leaves the rest.
+        written.add(rows.get(0));
+        return BatchWriteItemResponse.builder().unprocessedItems(Map.of("t", rows.subList(1, rows.size()))).build();
       }
-
-      @Override
-      public String serviceName() {
-        return "dynamodb";
-      }
-
-      @Override
-      public void close() {}
-    };
+      written.addAll(rows);
+      return BatchWriteItemResponse.builder().build();
+    });
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (ReportIndex index = new ReportIndex(throttling, "t", PROPS, meters)) {
       Flux.range(0, 10).flatMap(i -> index.put("tenant-1", "1." + i, "key-" + i)).then().block(Duration.ofSeconds(30));
