@@ -353,8 +353,15 @@ public final class LiveViewLoad {
       Path floor = Files.createTempDirectory("scopeline-bench-floor");
       int port = free();
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + System.getProperty("serverXmx", "3g"), "-jar", jar.toString(), "--data", data.toString(),
-          "--demo-hosts", Integer.toString(hosts), "--http-port", Integer.toString(port),
+          "-Xmx" + System.getProperty("serverXmx", "3g")));
+      // e.g. -DserverJvmArgs="-XX:StartFlightRecording=filename=/tmp/s.jfr" to profile the server.
+      for (String extra : System.getProperty("serverJvmArgs", "").split(" ")) {
+        if (!extra.isBlank()) {
+          cmd.add(extra);
+        }
+      }
+      cmd.addAll(List.of("-jar", jar.toString(), "--data", data.toString(), "--demo-hosts",
+          Integer.toString(hosts), "--http-port", Integer.toString(port),
           "--kafka-port", Integer.toString(free()), "--s3-port", Integer.toString(free()),
           "--dynamodb-port", Integer.toString(free()), "--redis-port", Integer.toString(free())));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
