@@ -42,6 +42,8 @@ import reactor.netty.http.websocket.WebsocketInbound;
  * <p>Run (after {@code ./mvnw -q -pl standalone -am -DskipTests install}):
  * {@code ./mvnw -q -pl benchmarks exec:java -Dbench.main=io.scopeline.bench.LiveViewLoad
  * -Dexec.args="hosts=10,100 clients=1,8 seconds=10 wsHosts=30 watchers=100,1000 spread=1000/100"}.
+ * {@code -DserverXmx=6g} sets the server's heap; {@code -DserverJvmArgs="..."} (space-separated)
+ * adds JVM flags to it, e.g. {@code -XX:StartFlightRecording=filename=/tmp/server.jfr} to profile it.
  */
 public final class LiveViewLoad {
   private static List<String> VIEWS = List.of("hosts", "processes", "processes-by-name", "containers",
