@@ -5,6 +5,12 @@ import io.scopeline.query.api.ApiRequests;
 import io.scopeline.query.api.ProbeStatusTable;
 import io.scopeline.query.api.TopologyApi;
 import io.scopeline.query.api.TopologySocket;
+import io.scopeline.query.control.ControlApi;
+import io.scopeline.query.control.ControlProperties;
+import io.scopeline.query.control.ControlRouter;
+import io.scopeline.query.control.PipeRouter;
+import io.scopeline.query.control.PipeSocket;
+import io.scopeline.query.control.ProbeControlSocket;
 import io.scopeline.query.live.Announcements;
 import io.scopeline.query.live.FrameStreams;
 import io.scopeline.query.live.BackgroundWork;
@@ -96,10 +102,62 @@ public class QueryConfiguration {
     return new TopologyViews(props.windowCacheMaxNodes());
   }
 
+  /** This replica's app id: {@code GET /api} shows it, and control requests carry it to probes. */
   @Bean
-  ScopeApi scopeApi(ApiRequests requests, WindowReader windows, LazyRedis redis, Scheduler codecScheduler) {
-    return new ScopeApi(requests, windows, new ProbeStatusTable(redis), codecScheduler,
-        ScopeAppInfo.forThisInstance());
+  ScopeAppInfo scopeAppInfo() {
+    return ScopeAppInfo.forThisInstance();
+  }
+
+  @Bean
+  ScopeApi scopeApi(ApiRequests requests, WindowReader windows, LazyRedis redis, Scheduler codecScheduler,
+      ScopeAppInfo app) {
+    return new ScopeApi(requests, windows, new ProbeStatusTable(redis), codecScheduler, app);
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  ControlRouter controlRouter(LazyRedis redis, LazyRedis notificationRedis, ScopeAppInfo app,
+      ControlProperties controls, MeterRegistry meters) {
+    return new ControlRouter(redis, notificationRedis, app.id(), controls, meters);
+  }
+
+  @Bean
+  PipeRouter pipeRouter(LazyRedis redis, ControlProperties controls) {
+    return new PipeRouter(redis, controls);
+  }
+
+  @Bean
+  ControlApi controlApi(ApiRequests requests, ControlRouter controls, PipeRouter pipes) {
+    return new ControlApi(requests, controls, pipes);
+  }
+
+  @Bean
+  ProbeControlSocket probeControlSocket(ApiRequests requests, ControlRouter controls, QueryProperties props) {
+    return new ProbeControlSocket(requests, controls, props.wsPingInterval());
+  }
+
+  @Bean
+  PipeSocket pipeSocket(ApiRequests requests, PipeRouter pipes, QueryProperties props) {
+    return new PipeSocket(requests, pipes, props.wsPingInterval());
+  }
+
+  /**
+   * After the router, which answers {@code DELETE|POST /api/pipe/{id}} and the pipe check; a GET of
+   * a pipe or of the control socket path is left for the sockets.
+   */
+  @Bean
+  HandlerMapping controlSocketMapping(ProbeControlSocket probes, PipeSocket pipes) {
+    return new SimpleUrlHandlerMapping(
+        Map.of(ProbeControlSocket.PATH, probes, "/api/pipe/*", pipes, "/api/pipe/*/probe", pipes), 0);
+  }
+
+  @Bean
+  WebFilter probeControlSocketValidator(ProbeControlSocket socket) {
+    return socket.validator();
+  }
+
+  @Bean
+  WebFilter pipeSocketValidator(PipeSocket socket) {
+    return socket.validator();
   }
 
   /** Window versions and renders of live views, off the request path, on a thread of their own. */
@@ -120,7 +178,8 @@ public class QueryConfiguration {
   }
 
   @Bean
-  RouterFunction<ServerResponse> scopeRoutes(ScopeApi api, TopologyApi topologies, TieredReports reports) {
+  RouterFunction<ServerResponse> scopeRoutes(ScopeApi api, TopologyApi topologies, TieredReports reports,
+      ControlApi controls) {
     return RouterFunctions.route()
         .GET("/api", api::api)
         .GET("/api/report", api::report)
@@ -129,6 +188,10 @@ public class QueryConfiguration {
         .GET("/api/topology/{name}", topologies::topology)
         .GET("/api/topology/{name}/{*id}", topologies::node)
         .GET(PeerEndpoint.PATH, new PeerEndpoint(reports)::quantum)
+        .POST("/api/control/{probeID}/{nodeID}/{control}", controls::control)
+        .GET("/api/pipe/{pipeID}/check", controls::checkPipe)
+        .DELETE("/api/pipe/{pipeID}", controls::deletePipe)
+        .POST("/api/pipe/{pipeID}", controls::deletePipe)
         .build();
   }
 

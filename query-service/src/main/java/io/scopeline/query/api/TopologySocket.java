@@ -12,7 +12,6 @@ import io.scopeline.render.JsonOut;
 import io.scopeline.render.NodeSummary;
 import io.scopeline.render.TopologyDiff;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
-import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -115,22 +111,10 @@ public final class TopologySocket implements WebSocketHandler {
 
   /** Rejects bad watch requests with a status and reason before the upgrade, as Scope does. */
   public WebFilter validator() {
-    return (ServerWebExchange exchange, WebFilterChain chain) -> {
-      URI uri = exchange.getRequest().getURI();
-      if (!PATH.matcher(uri.getRawPath()).matches()) {
-        return chain.filter(exchange);
-      }
-      try {
-        watch(uri, exchange.getRequest().getHeaders());
-      } catch (ApiRequests.Rejected e) {
-        var response = exchange.getResponse();
-        response.setStatusCode(e.status());
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        byte[] body = io.scopeline.service.ScopeAppInfo.jsonString(e.getMessage()).getBytes(StandardCharsets.UTF_8);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-      }
-      return chain.filter(exchange);
-    };
+    return Upgrades.validate(p -> PATH.matcher(p).matches(), (p, exchange) -> {
+      watch(exchange.getRequest().getURI(), exchange.getRequest().getHeaders());
+      return Mono.empty();
+    });
   }
 
   @Override

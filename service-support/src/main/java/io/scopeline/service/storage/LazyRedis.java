@@ -55,6 +55,15 @@ public final class LazyRedis implements AutoCloseable {
   }
 
   /**
+   * A new connection of its own (string keys, byte values) whose commands may take up to
+   * {@code timeout}, for blocking reads that must not hold up the shared connection; the caller closes it.
+   */
+  public Mono<StatefulRedisConnection<String, byte[]>> dedicated(Duration timeout) {
+    return Mono.fromFuture(() -> client.connectAsync(CODEC, uri).toCompletableFuture())
+        .doOnNext(c -> c.setTimeout(timeout));
+  }
+
+  /**
    * Forget the connection after a failure, so the next use connects again; the old one is closed
    * (a command that timed out on a blackholed Redis leaves its TCP connection open otherwise).
    */
