@@ -1,5 +1,6 @@
 // Scopeline's browser UI: a live topology map fed by the Scope UI API and its WebSocket diffs.
-// Plain ES module; the only library is d3 (from a webjar), loaded by index.html.
+// Plain ES module; its libraries are d3 and, for exec and log terminals, xterm.js (both from
+// webjars, loaded by index.html).
 const d3 = window.d3;
 
 const state = {
@@ -376,6 +377,7 @@ async function showDetails(id, select) {
     h4.textContent = title;
     box.append(h4, content);
   };
+  if ((n.controls || []).length) box.append(controlButtons(n));
   if ((n.metadata || []).length) section('Info', table(null, n.metadata.map((m) => [m.label, m.value])));
   if ((n.metrics || []).length) {
     section('Metrics', table(null, n.metrics.map((m) => [m.label, formatMetric(m), sparkline(m.samples)])));
@@ -393,6 +395,111 @@ async function showDetails(id, select) {
     section(g.label, table(null, g.nodes.map((x) => [x.label, x.labelMinor])));
   }
   el('details').hidden = false;
+}
+
+// ---- controls and terminals -------------------------------------------------------------------
+
+// Buttons for the node's controls, in Scope's rank order; a control's answer may open a terminal.
+function controlButtons(n) {
+  const bar = document.createElement('div');
+  bar.className = 'controls';
+  const error = document.createElement('div');
+  error.className = 'control-error';
+  const wrap = document.createElement('div');
+  for (const c of [...n.controls].sort((a, b) => a.rank - b.rank)) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = c.human;
+    b.title = c.human;
+    b.dataset.control = c.id;
+    b.onclick = async () => {
+      if (c.confirmation && !window.confirm(c.confirmation)) return;
+      b.disabled = true;
+      error.textContent = '';
+      try {
+        const result = await runControl(c);
+        if (result.pipe) openTerminal(result.pipe, result.raw_tty, `${n.label} — ${c.human}`);
+        if (result.removedNode) closeDetails();
+        else if (state.selected === n.id) setTimeout(() => showDetails(n.id, false), 1000);
+      } catch (e) {
+        error.textContent = e.message;
+      } finally {
+        b.disabled = false;
+      }
+    };
+    bar.append(b);
+  }
+  wrap.append(bar, error);
+  return wrap;
+}
+
+async function runControl(c) {
+  const path = `api/control/${encodeURIComponent(c.probeId)}/${encodeURIComponent(c.nodeId)}/${encodeURIComponent(c.id)}`;
+  const response = await fetch(path, { method: 'POST', headers: { Accept: 'application/json' } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new Error(typeof body === 'string' ? body : `${c.human} failed (${response.status})`);
+  return body || {};
+}
+
+const terminal = { term: null, socket: null, pipe: null };
+
+// A pipe in a terminal: bytes from the probe are written as they come; what is typed goes back as
+// binary frames — per key for a raw TTY, else a line at a time with local echo, as Scope's UI does.
+function openTerminal(pipe, rawTty, title) {
+  closeTerminal();
+  const Terminal = window.Terminal;
+  // The DOM renderer keeps the text in the page (selectable, readable by assistive tools and tests).
+  const term = new Terminal({ convertEol: !rawTty, cursorBlink: true, fontSize: 13, rows: 20, rendererType: 'dom' });
+  el('terminal-title').textContent = title;
+  el('terminal-state').textContent = 'connecting…';
+  el('terminal').hidden = false;
+  term.open(el('terminal-screen'));
+  const url = new URL(`api/pipe/${encodeURIComponent(pipe)}`, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(url);
+  socket.binaryType = 'arraybuffer';
+  const encoder = new TextEncoder();
+  socket.onopen = () => { el('terminal-state').textContent = 'connected'; };
+  socket.onmessage = (e) => term.write(typeof e.data === 'string' ? e.data : new Uint8Array(e.data));
+  socket.onclose = () => {
+    el('terminal-state').textContent = 'closed';
+    term.write('\r\n\x1b[2m[closed]\x1b[0m\r\n');
+  };
+  let line = '';
+  term.onData((data) => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (rawTty) {
+      socket.send(encoder.encode(data));
+      return;
+    }
+    for (const ch of data) {
+      if (ch === '\r') {
+        term.write('\r\n');
+        socket.send(encoder.encode(`${line}\n`));
+        line = '';
+      } else if (ch === '\x7f') {
+        if (line) {
+          line = line.slice(0, -1);
+          term.write('\b \b');
+        }
+      } else if (ch >= ' ') {
+        line += ch;
+        term.write(ch);
+      }
+    }
+  });
+  term.focus();
+  Object.assign(terminal, { term, socket, pipe });
+}
+
+function closeTerminal() {
+  if (terminal.socket) {
+    terminal.socket.close();
+    fetch(`api/pipe/${encodeURIComponent(terminal.pipe)}`, { method: 'DELETE' }).catch(() => {});
+  }
+  if (terminal.term) terminal.term.dispose();
+  Object.assign(terminal, { term: null, socket: null, pipe: null });
+  el('terminal').hidden = true;
 }
 
 function closeDetails() {
@@ -471,6 +578,7 @@ el('time-go').onclick = () => {
 };
 el('time-live').onclick = () => travel(null);
 el('details-close').onclick = closeDetails;
+el('terminal-close').onclick = closeTerminal;
 
 await loadTopologies();
 connect();

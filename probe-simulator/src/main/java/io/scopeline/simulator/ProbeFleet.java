@@ -67,6 +67,18 @@ public final class ProbeFleet {
     return probes.size();
   }
 
+  /** A probe of the fleet and the tenant it reports to. */
+  public record Member(String tenant, SimulatedProbe probe) {}
+
+  /** Every probe with its tenant, in fleet order. */
+  public List<Member> members() {
+    List<Member> out = new ArrayList<>();
+    for (int i = 0; i < probes.size(); i++) {
+      out.add(new Member(tenantOf.get(i), probes.get(i)));
+    }
+    return out;
+  }
+
   /** The simulated hosts' names, in fleet order. */
   public List<String> hosts() {
     return probes.stream().map(SimulatedProbe::host).toList();

@@ -1,5 +1,7 @@
 package io.scopeline.simulator;
 
+import io.scopeline.control.ControlWire;
+import io.scopeline.model.Control;
 import io.scopeline.model.KeyedMap;
 import io.scopeline.model.LatestMap;
 import io.scopeline.model.MetadataTemplate;
@@ -18,7 +20,9 @@ import java.util.Random;
  * One simulated Scope probe on one host: a host running containers (from a few images), each with
  * processes, with TCP connections to other hosts and to the internet. Like a real probe it
  * publishes a full report every third time and deltas in between, stamps Window with the publish
- * interval, and emits a shortcut report at once when a container stops or starts.
+ * interval, and emits a shortcut report at once when a container stops or starts. It offers
+ * Scope's container controls (exec, start, stop, restart) and the host's exec shell; start, stop
+ * and restart act on the simulated state here, exec is opened by whoever holds the control socket.
  */
 public final class SimulatedProbe {
   /** What a probe looks like. */
@@ -31,12 +35,27 @@ public final class SimulatedProbe {
   }
 
   private static final long SECOND = 1_000_000_000L;
+  public static final String EXEC_CONTAINER = "docker_exec_container";
+  public static final String START_CONTAINER = "docker_start_container";
+  public static final String STOP_CONTAINER = "docker_stop_container";
+  public static final String RESTART_CONTAINER = "docker_restart_container";
+  public static final String HOST_EXEC = "host_exec";
+  /** Scope's docker controls that the simulation carries out, as its probe defines them. */
+  private static final KeyedMap<Control> CONTAINER_CONTROLS = KeyedMap.<Control>empty()
+      .with(EXEC_CONTAINER, new Control(EXEC_CONTAINER, "Exec shell", "fa fa-terminal", null, 2, null))
+      .with(START_CONTAINER, new Control(START_CONTAINER, "Start", "fa fa-play", null, 3, null))
+      .with(RESTART_CONTAINER, new Control(RESTART_CONTAINER, "Restart", "fa fa-redo", null, 4, null))
+      .with(STOP_CONTAINER, new Control(STOP_CONTAINER, "Stop", "fa fa-stop", null, 7, null));
+  private static final KeyedMap<Control> HOST_CONTROLS = KeyedMap.<Control>empty()
+      .with(HOST_EXEC, new Control(HOST_EXEC, "Exec shell", "fa fa-terminal", null, 0, null));
   private static final int FULL_EVERY = 3;
 
   private final Spec spec;
   private final Random random;
   private final String probeId;
   private final boolean[] running;
+  /** Containers a control started or stopped: the random churn leaves them as the user left them. */
+  private final boolean[] held;
   private final long startNanos;
   private int publishes;
   private Report lastFull = Report.EMPTY;
@@ -47,6 +66,7 @@ public final class SimulatedProbe {
     this.random = new Random(spec.seed());
     this.probeId = Long.toHexString(new Random(spec.seed() ^ 0x5DEECE66DL).nextLong());
     this.running = new boolean[spec.containers()];
+    this.held = new boolean[spec.containers()];
     for (int i = 0; i < running.length; i++) {
       running[i] = i % 5 != 4;
     }
@@ -66,7 +86,7 @@ public final class SimulatedProbe {
   }
 
   /** The next publish at {@code nowNanos}: full every third time, a delta otherwise. */
-  public Report publish(long nowNanos, long windowNanos) {
+  public synchronized Report publish(long nowNanos, long windowNanos) {
     churn(nowNanos);
     Report full = fullReport(nowNanos, windowNanos);
     Report out;
@@ -81,10 +101,69 @@ public final class SimulatedProbe {
   }
 
   /** Shortcut reports emitted since the last call (container state changes). */
-  public List<Report> drainShortcuts() {
+  public synchronized List<Report> drainShortcuts() {
     List<Report> out = List.copyOf(shortcuts);
     shortcuts.clear();
     return out;
+  }
+
+  /**
+   * Carries out a start, stop or restart of a container (a shortcut report follows, as from a real
+   * probe); an error response for anything else or for a container in the wrong state.
+   */
+  public synchronized ControlWire.Response control(ControlWire.Request request, long nowNanos) {
+    int c = containerIndex(request.nodeId());
+    if (c < 0) {
+      return ControlWire.Response.failure("no such container: " + request.nodeId());
+    }
+    switch (request.control()) {
+      case START_CONTAINER -> {
+        if (running[c]) {
+          return ControlWire.Response.failure("container " + containerName(c) + " is already running");
+        }
+        setRunning(c, true, nowNanos);
+      }
+      case STOP_CONTAINER -> {
+        if (!running[c]) {
+          return ControlWire.Response.failure("container " + containerName(c) + " is not running");
+        }
+        setRunning(c, false, nowNanos);
+      }
+      case RESTART_CONTAINER -> setRunning(c, true, nowNanos);
+      default -> {
+        return ControlWire.Response.failure("control " + request.control() + " is not simulated");
+      }
+    }
+    held[c] = true;
+    return ControlWire.Response.empty();
+  }
+
+  /** Whether {@code nodeId} is this probe's host or one of its running containers (an exec target). */
+  public synchronized boolean canExec(String nodeId) {
+    int c = containerIndex(nodeId);
+    return hostNodeId().equals(nodeId) || (c >= 0 && running[c]);
+  }
+
+  /** The report node id of container {@code c} ({@code <id>;<container>}). */
+  public String containerNodeId(int c) {
+    return containerId(c) + ";<container>";
+  }
+
+  public synchronized boolean isRunning(int c) {
+    return running[c];
+  }
+
+  private int containerIndex(String nodeId) {
+    for (int c = 0; c < spec.containers(); c++) {
+      if (containerNodeId(c).equals(nodeId)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  private String containerName(int c) {
+    return spec.host() + "-app-" + c;
   }
 
   private void churn(long nowNanos) {
@@ -92,7 +171,13 @@ public final class SimulatedProbe {
       return;
     }
     int c = random.nextInt(spec.containers());
-    running[c] = !running[c];
+    if (!held[c]) {
+      setRunning(c, !running[c], nowNanos);
+    }
+  }
+
+  private void setRunning(int c, boolean up, long nowNanos) {
+    running[c] = up;
     Node node = container(c, nowNanos);
     shortcuts.add(Report.builder().ts(nowNanos).shortcut(true).id(probeId + "-shortcut-" + nowNanos)
         .topology(TopologyType.CONTAINER, Topology.EMPTY.withNode(node)).build());
@@ -126,10 +211,12 @@ public final class SimulatedProbe {
   private Node container(int c, long now) {
     String id = containerId(c);
     String image = "registry.example/app-" + (c % 3) + ":1." + (c % 2);
-    LatestMap l = latest(now, "docker_container_id", id, "docker_container_name", spec.host() + "-app-" + c,
+    LatestMap l = latest(now, "docker_container_id", id, "docker_container_name", containerName(c),
         "docker_container_state", running[c] ? "running" : "stopped", "docker_container_state_human",
         running[c] ? "Up" : "Exited", "docker_image_id", "img" + (c % 3), "docker_image_name", image,
-        "docker_container_hostname", spec.host(), "host_node_id", hostNodeId());
+        "docker_container_hostname", spec.host(), "host_node_id", hostNodeId(), "control_probe_id", probeId,
+        "active_controls", running[c] ? RESTART_CONTAINER + ";" + STOP_CONTAINER + ";" + EXEC_CONTAINER
+            : START_CONTAINER);
     KeyedMap<StringSet> parents = KeyedMap.<StringSet>empty().with("host", StringSet.of(hostNodeId()))
         .with("container_image", StringSet.of("img" + (c % 3) + ";<container_image>"));
     if (spec.kubernetes()) {
@@ -201,11 +288,11 @@ public final class SimulatedProbe {
     Node hostNode = new Node(host, "host", KeyedMap.of("local_networks", StringSet.of("10.0.0.0/16")), null,
         latest(now, "host_name", spec.host(), "os", "linux", "kernel_version", "6.1.0-sim", "uptime",
             Long.toString(uptime), "host_scope_version", "scopeline-sim", "control_probe_id", probeId,
-            "host_node_id", host),
+            "host_node_id", host, "active_controls", HOST_EXEC),
         KeyedMap.<Metric>empty().with("host_cpu_usage_percent", metric(now, 20, 100))
             .with("host_mem_usage_bytes", metric(now, 2e9, 16e9)).with("load1", metric(now, 0.5, 0.5)),
         KeyedMap.of("host", StringSet.of(host)), null);
-    Topology hosts = TopologyType.HOST.defaultTopology().withNode(hostNode)
+    Topology hosts = TopologyType.HOST.defaultTopology().withNode(hostNode).withControls(HOST_CONTROLS)
         .withMetadataTemplates(KeyedMap.<MetadataTemplate>empty()
             .with("host_name", new MetadataTemplate("host_name", "Hostname", 0, "", 11, "latest"))
             .with("os", new MetadataTemplate("os", "OS", 0, "", 12, "latest"))
@@ -213,7 +300,7 @@ public final class SimulatedProbe {
         .withMetricTemplates(KeyedMap.<MetricTemplate>empty()
             .with("host_cpu_usage_percent", new MetricTemplate("host_cpu_usage_percent", "CPU", "percent", "", 1))
             .with("host_mem_usage_bytes", new MetricTemplate("host_mem_usage_bytes", "Memory", "filesize", "", 2)));
-    Topology containers = TopologyType.CONTAINER.defaultTopology();
+    Topology containers = TopologyType.CONTAINER.defaultTopology().withControls(CONTAINER_CONTROLS);
     Topology images = TopologyType.CONTAINER_IMAGE.defaultTopology();
     Topology processes = TopologyType.PROCESS.defaultTopology();
     Topology endpoints = TopologyType.ENDPOINT.defaultTopology();

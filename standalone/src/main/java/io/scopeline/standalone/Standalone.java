@@ -5,6 +5,7 @@ import io.scopeline.embedded.EmbeddedKafka;
 import io.scopeline.embedded.EmbeddedRedis;
 import io.scopeline.embedded.EmbeddedS3;
 import io.scopeline.embedded.FreePorts;
+import io.scopeline.simulator.FleetControls;
 import io.scopeline.simulator.ProbeFleet;
 import io.scopeline.simulator.Publisher;
 import io.scopeline.simulator.Simulator;
@@ -105,6 +106,9 @@ public final class Standalone implements AutoCloseable {
         .properties(springProperties()).run();
     toClose.push(app);
     httpPort = ((WebServerApplicationContext) app).getWebServer().getPort();
+    // The bucket and table are created as the context starts; until they exist every read is a
+    // 503, so the stack is "up" (banner, demo) only once they do.
+    app.getBean(io.scopeline.ingest.store.StorageBootstrap.class).ready().block(Duration.ofMinutes(2));
     if (options.demo()) {
       startDemo();
     }
@@ -167,6 +171,14 @@ public final class Standalone implements AutoCloseable {
     });
     log.info("Demo: {} simulated hosts of tenant '{}' publishing to Kafka every 3 s", options.demoHosts(),
         options.tenant());
+    // The demo probes hold control sockets like Scope probes, so the UI's container controls act.
+    FleetControls controls = new FleetControls(fleet, java.net.URI.create("http://127.0.0.1:" + httpPort),
+        options.demoShell() ? FleetControls.REAL_SHELL : FleetControls.ECHO_TERMINAL).start();
+    toClose.push(controls);
+    if (options.demoShell()) {
+      log.warn("--demo-shell: \"Exec shell\" in the UI opens a shell on this machine for whoever reaches port {}",
+          httpPort);
+    }
   }
 
   private static void checkFree(String what, String flag, int port) {

@@ -14,9 +14,11 @@ import java.util.List;
  * @param tenant tenant of requests and records that carry no {@code X-Scope-OrgID}, and of the demo fleet
  * @param redisPort port of the Redis the standalone starts (0 = a free one)
  * @param redisUrl a Redis to use instead of starting one; null = start one
+ * @param demoShell whether the demo's exec control opens a real shell on this machine (off: a
+ *     terminal that shows back what is typed, safe for anyone who reaches the UI)
  */
 public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, String tenant, int httpPort, int kafkaPort,
-    int s3Port, int dynamoDbPort, int redisPort, String redisUrl) {
+    int s3Port, int dynamoDbPort, int redisPort, String redisUrl, boolean demoShell) {
 
   public static final String USAGE = String.join("\n",
       "usage: bin/scopeline [options]",
@@ -29,10 +31,12 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       "  --s3-port N            embedded S3 (default 9000)",
       "  --dynamodb-port N      embedded DynamoDB (default 8000)",
       "  --redis-port N         Redis started for this data directory (default 6379)",
-      "  --redis-url URI        use this Redis instead (e.g. redis://localhost:6379); none is started");
+      "  --redis-url URI        use this Redis instead (e.g. redis://localhost:6379); none is started",
+      "  --demo-shell           the demo's \"Exec shell\" opens a real shell on this machine (default: an echo",
+      "                         terminal); only for a UI no one else can reach");
 
   public static StandaloneOptions defaults() {
-    return new StandaloneOptions(Path.of("data"), true, 5, "default", 4040, 9092, 9000, 8000, 6379, null);
+    return new StandaloneOptions(Path.of("data"), true, 5, "default", 4040, 9092, 9000, 8000, 6379, null, false);
   }
 
   /** Parses {@code --name value} and {@code --name=value}; throws IllegalArgumentException with a reason. */
@@ -52,7 +56,12 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       String name = a.get(i);
       if (name.equals("--no-demo")) {
         o = new StandaloneOptions(o.dataDir, false, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort, o.s3Port,
-            o.dynamoDbPort, o.redisPort, o.redisUrl);
+            o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+        continue;
+      }
+      if (name.equals("--demo-shell")) {
+        o = new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort, o.s3Port,
+            o.dynamoDbPort, o.redisPort, o.redisUrl, true);
         continue;
       }
       if (i + 1 >= a.size()) {
@@ -61,23 +70,23 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       String v = a.get(++i);
       o = switch (name) {
         case "--data" -> new StandaloneOptions(Path.of(v), o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort,
-            o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
+            o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
         case "--demo-hosts" -> new StandaloneOptions(o.dataDir, o.demo, number(name, v), o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
         case "--tenant" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, v, o.httpPort, o.kafkaPort, o.s3Port,
-            o.dynamoDbPort, o.redisPort, o.redisUrl);
+            o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
         case "--http-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, port(name, v),
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
         case "--kafka-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            port(name, v), o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl);
+            port(name, v), o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
         case "--s3-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort,
-            port(name, v), o.dynamoDbPort, o.redisPort, o.redisUrl);
+            port(name, v), o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
         case "--dynamodb-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, port(name, v), o.redisPort, o.redisUrl);
+            o.kafkaPort, o.s3Port, port(name, v), o.redisPort, o.redisUrl, o.demoShell);
         case "--redis-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, port(name, v), o.redisUrl);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, port(name, v), o.redisUrl, o.demoShell);
         case "--redis-url" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, redisUrl(v));
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, redisUrl(v), o.demoShell);
         default -> throw new IllegalArgumentException("unknown option " + name);
       };
     }

@@ -29,7 +29,7 @@ class BrowserUiTest {
         "needs Debian's chromium at /usr/bin/chromium (.ci/run installs it: apt-get install -y chromium)");
     Path shots = Path.of("target", "screenshots");
     Files.createDirectories(shots);
-    try (Standalone s = Standalone.start(new StandaloneOptions(data, true, 5, "default", 0, 0, 0, 0, 0, null));
+    try (Standalone s = Standalone.start(new StandaloneOptions(data, true, 5, "default", 0, 0, 0, 0, 0, null, false));
         Playwright pw = Playwright.create(new Playwright.CreateOptions()
             .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
@@ -52,6 +52,22 @@ class BrowserUiTest {
       page.locator("#details h4", new Page.LocatorOptions().setHasText("Metrics"))
           .waitFor(new Locator.WaitForOptions().setTimeout(10_000));
       page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("host-details.png")));
+
+      // The host's "Exec shell" control opens a terminal on a pipe to the demo probe (an echo terminal).
+      page.locator("#details .controls button[data-control='host_exec']").click();
+      page.locator("#terminal-state", new Page.LocatorOptions().setHasText("connected"))
+          .waitFor(new Locator.WaitForOptions().setTimeout(15_000));
+      page.locator("#terminal-screen .xterm-rows", new Page.LocatorOptions().setHasText("Simulated container"))
+          .waitFor(new Locator.WaitForOptions().setTimeout(10_000));
+      page.locator("#terminal-screen").click();
+      page.keyboard().type("typed-through-the-pipe");
+      page.keyboard().press("Enter");
+      // Once echoed locally as typed, once more as the probe's side sends it back.
+      page.waitForCondition(() -> page.locator("#terminal-screen .xterm-rows").textContent()
+          .split("typed-through-the-pipe", -1).length - 1 >= 2, new Page.WaitForConditionOptions().setTimeout(10_000));
+      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("terminal.png")));
+      page.locator("#terminal-close").click();
+      page.locator("#terminal").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.HIDDEN));
 
       // A probe that stops publishing is shown as silent within 15 s.
       String silent = s.fleet().hosts().get(1);

@@ -38,7 +38,7 @@ class StandaloneEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static StandaloneOptions options(Path data, int hosts) {
-    return new StandaloneOptions(data, true, hosts, "default", 0, 0, 0, 0, 0, null);
+    return new StandaloneOptions(data, true, hosts, "default", 0, 0, 0, 0, 0, null, false);
   }
 
   static String get(int port, String path) throws Exception {
@@ -72,6 +72,21 @@ class StandaloneEndToEndTest {
       assertThat(hosts).contains("\"shape\":\"circle\"");
       await(port, "/api/topology/containers", b -> b.contains("\"shape\":\"hexagon\""), Duration.ofSeconds(20));
 
+      // The UI stops a running container through the demo probe's control socket; the map follows.
+      var probe = s.fleet().members().get(0).probe();
+      int c = probe.isRunning(0) ? 0 : 1;
+      String node = probe.containerNodeId(c);
+      String encoded = java.net.URLEncoder.encode(node, StandardCharsets.UTF_8);
+      HttpResponse<String> stopped = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+              + "/api/control/" + probe.probeId() + "/" + encoded + "/docker_stop_container"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+      await(port, "/api/topology/containers?stopped=stopped", b -> b.contains("\"" + node + "\""),
+          Duration.ofSeconds(15));
+      await(port, "/api/topology/containers/" + encoded + "?stopped=stopped",
+          b -> b.contains("\"docker_start_container\"") && !b.contains("\"docker_stop_container\""),
+          Duration.ofSeconds(15));
+
       // A container starts on a demo host: its shortcut report must reach a watcher long before the tick.
       Frames frames = new Frames(port, "/api/topology/containers/ws?t=60s&stopped=both");
       try (frames; KafkaProducer<String, byte[]> producer = producer(s)) {
@@ -91,7 +106,7 @@ class StandaloneEndToEndTest {
       Thread.sleep(4000); // let the quantum holding beforeRestart be persisted and indexed
     }
 
-    try (Standalone s = Standalone.start(new StandaloneOptions(data, false, 3, "default", 0, 0, 0, 0, 0, null))) {
+    try (Standalone s = Standalone.start(new StandaloneOptions(data, false, 3, "default", 0, 0, 0, 0, 0, null, false))) {
       String past = get(s.httpPort(), "/api/topology/hosts?timestamp=" + beforeRestart);
       assertThat(past).contains("t0-host-0;<host>").contains("t0-host-2;<host>");
     }
@@ -102,7 +117,7 @@ class StandaloneEndToEndTest {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> Standalone.start(
-              new StandaloneOptions(data, false, 1, "default", 0, 0, 0, 0, port, null)))
+              new StandaloneOptions(data, false, 1, "default", 0, 0, 0, 0, port, null, false)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("Redis port " + port)
           .hasMessageContaining("--redis-url redis://localhost:" + port);
