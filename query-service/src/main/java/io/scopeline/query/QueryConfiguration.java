@@ -6,11 +6,10 @@ import io.scopeline.query.api.ProbeStatusTable;
 import io.scopeline.query.api.TopologyApi;
 import io.scopeline.query.api.TopologySocket;
 import io.scopeline.query.control.ControlApi;
-import io.scopeline.query.control.ControlProperties;
-import io.scopeline.query.control.ControlRouter;
-import io.scopeline.query.control.PipeRouter;
-import io.scopeline.query.control.PipeSocket;
-import io.scopeline.query.control.ProbeControlSocket;
+import io.scopeline.service.control.ControlConfiguration;
+import io.scopeline.service.control.ControlRouter;
+import io.scopeline.service.control.PipeRouter;
+import io.scopeline.service.control.TenantOfRequest;
 import io.scopeline.query.live.Announcements;
 import io.scopeline.query.live.FrameStreams;
 import io.scopeline.query.live.BackgroundWork;
@@ -48,7 +47,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** Wires the query service; no logic lives here. */
 @Configuration(proxyBeanMethods = false)
-@Import(StorageClients.class)
+@Import({StorageClients.class, ControlConfiguration.class})
 public class QueryConfiguration {
 
   /** Decoding and encoding are CPU work: a bounded pool, one thread per core. */
@@ -102,62 +101,21 @@ public class QueryConfiguration {
     return new TopologyViews(props.windowCacheMaxNodes());
   }
 
-  /** This replica's app id: {@code GET /api} shows it, and control requests carry it to probes. */
-  @Bean
-  ScopeAppInfo scopeAppInfo() {
-    return ScopeAppInfo.forThisInstance();
-  }
-
   @Bean
   ScopeApi scopeApi(ApiRequests requests, WindowReader windows, LazyRedis redis, Scheduler codecScheduler,
       ScopeAppInfo app) {
     return new ScopeApi(requests, windows, new ProbeStatusTable(redis), codecScheduler, app);
   }
 
-  @Bean(initMethod = "start", destroyMethod = "close")
-  ControlRouter controlRouter(LazyRedis redis, LazyRedis notificationRedis, ScopeAppInfo app,
-      ControlProperties controls, MeterRegistry meters) {
-    return new ControlRouter(redis, notificationRedis, app.id(), controls, meters);
-  }
-
+  /** Control and pipe sockets take the tenant as every API request does. */
   @Bean
-  PipeRouter pipeRouter(LazyRedis redis, ControlProperties controls) {
-    return new PipeRouter(redis, controls);
+  TenantOfRequest queryTenants(ApiRequests requests) {
+    return requests::tenant;
   }
 
   @Bean
   ControlApi controlApi(ApiRequests requests, ControlRouter controls, PipeRouter pipes) {
     return new ControlApi(requests, controls, pipes);
-  }
-
-  @Bean
-  ProbeControlSocket probeControlSocket(ApiRequests requests, ControlRouter controls, QueryProperties props) {
-    return new ProbeControlSocket(requests, controls, props.wsPingInterval());
-  }
-
-  @Bean
-  PipeSocket pipeSocket(ApiRequests requests, PipeRouter pipes, QueryProperties props) {
-    return new PipeSocket(requests, pipes, props.wsPingInterval());
-  }
-
-  /**
-   * After the router, which answers {@code DELETE|POST /api/pipe/{id}} and the pipe check; a GET of
-   * a pipe or of the control socket path is left for the sockets.
-   */
-  @Bean
-  HandlerMapping controlSocketMapping(ProbeControlSocket probes, PipeSocket pipes) {
-    return new SimpleUrlHandlerMapping(
-        Map.of(ProbeControlSocket.PATH, probes, "/api/pipe/*", pipes, "/api/pipe/*/probe", pipes), 0);
-  }
-
-  @Bean
-  WebFilter probeControlSocketValidator(ProbeControlSocket socket) {
-    return socket.validator();
-  }
-
-  @Bean
-  WebFilter pipeSocketValidator(PipeSocket socket) {
-    return socket.validator();
   }
 
   /** Window versions and renders of live views, off the request path, on a thread of their own. */

@@ -13,6 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code historic_reports: true}.
  */
 public record ScopeAppInfo(String id, String hostname) {
+  /** {@code id} (a fresh random one when empty) and this machine's hostname. */
+  public static ScopeAppInfo withId(String id) {
+    ScopeAppInfo random = forThisInstance();
+    return id == null || id.isEmpty() ? random : new ScopeAppInfo(id, random.hostname());
+  }
+
   /** A fresh random id and this machine's hostname. */
   public static ScopeAppInfo forThisInstance() {
     String host;

@@ -15,6 +15,11 @@ import io.scopeline.ingest.pipeline.RecordDecoder;
 import io.scopeline.ingest.pipeline.SegmentWriter;
 import io.scopeline.ingest.pipeline.ShortcutNotifier;
 import io.scopeline.service.ScopeAppInfo;
+import io.scopeline.service.control.ControlConfiguration;
+import io.scopeline.service.control.TenantOfRequest;
+import io.scopeline.service.web.Rejected;
+import org.springframework.context.annotation.Primary;
+import org.springframework.http.HttpStatus;
 import io.scopeline.service.storage.StorageClients;
 import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.ingest.store.ObjectStore;
@@ -43,7 +48,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** Wires the ingest service; no logic lives here. */
 @Configuration(proxyBeanMethods = false)
-@Import(StorageClients.class)
+@Import({StorageClients.class, ControlConfiguration.class})
 public class IngestConfiguration {
 
   /**
@@ -168,9 +173,26 @@ public class IngestConfiguration {
 
   @Bean
   ReportBridge reportBridge(BridgeProperties bridge, KafkaSender<String, byte[]> sender, KafkaProperties kafka,
-      IngestProperties props, Scheduler decodeScheduler, MeterRegistry meters) {
+      IngestProperties props, Scheduler decodeScheduler, MeterRegistry meters, ScopeAppInfo app) {
     return new ReportBridge(new TenantResolver(bridge), bridge, sender, kafka, props.limits(), decodeScheduler, meters,
-        ScopeAppInfo.forThisInstance());
+        app);
+  }
+
+  /**
+   * A probe's control and pipe sockets belong to the tenant its reports go to (header, probe
+   * token or default); primary, so the standalone (which has the query side's too) uses it.
+   */
+  @Bean
+  @Primary
+  TenantOfRequest probeTenants(BridgeProperties bridge) {
+    TenantResolver resolver = new TenantResolver(bridge);
+    return headers -> {
+      TenantResolver.Resolution r = resolver.resolve(headers);
+      if (r.tenant() == null) {
+        throw new Rejected(HttpStatus.UNAUTHORIZED, r.problem());
+      }
+      return r.tenant();
+    };
   }
 
   @Bean(destroyMethod = "close")

@@ -5,6 +5,7 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.model.Timestamps;
 import io.scopeline.query.QueryProperties;
 import io.scopeline.service.ScopeAppInfo;
+import io.scopeline.service.web.Rejected;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.springframework.http.HttpHeaders;
@@ -19,20 +20,6 @@ public final class ApiRequests {
 
   public ApiRequests(QueryProperties props) {
     this.props = props;
-  }
-
-  /** Thrown for a request that cannot be answered; carries the status and the reason. */
-  public static final class Rejected extends RuntimeException {
-    private final HttpStatus status;
-
-    public Rejected(HttpStatus status, String reason) {
-      super(reason, null, false, false);
-      this.status = status;
-    }
-
-    public HttpStatus status() {
-      return status;
-    }
   }
 
   public static Mono<ServerResponse> error(HttpStatus status, String reason) {

@@ -1,5 +1,7 @@
 package io.scopeline.query.api;
 
+import io.scopeline.service.web.Rejected;
+
 import io.scopeline.query.read.WindowReader;
 
 import io.scopeline.codec.ReportCodec;
@@ -58,7 +60,7 @@ public final class ScopeApi {
           }
           return response.bodyValue(bytes);
         })
-        .onErrorResume(ApiRequests.Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
+        .onErrorResume(Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
         .onErrorResume(e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }
 
@@ -74,7 +76,7 @@ public final class ScopeApi {
     })
         .map(t -> ProbeList.of(t.getT1().report(), t.getT2()))
         .flatMap(list -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(list))
-        .onErrorResume(ApiRequests.Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
+        .onErrorResume(Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
         .onErrorResume(e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }
 

@@ -1,5 +1,7 @@
 package io.scopeline.query.api;
 
+import io.scopeline.service.web.Rejected;
+
 import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.JsonOut;
@@ -68,7 +70,7 @@ public final class TopologyApi {
     String raw = request.uri().getRawPath();
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
     return answer(request, (w, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
-        () -> new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)))));
+        () -> new Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)))));
   }
 
   static Map<String, List<String>> query(ServerRequest request) {
@@ -141,7 +143,7 @@ public final class TopologyApi {
                 : ok.bodyValue(encoded.json());
           });
     });
-    return response.onErrorResume(ApiRequests.Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
+    return response.onErrorResume(Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
         .onErrorResume(WindowReader.StoreUnavailableException.class,
             e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }

@@ -1,5 +1,8 @@
 package io.scopeline.query.api;
 
+import io.scopeline.service.web.Rejected;
+import io.scopeline.service.web.Upgrades;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.keys.TenantId;
@@ -80,11 +83,11 @@ public final class TopologySocket implements WebSocketHandler {
   private record Watch(TenantId tenant, String topology, Map<String, List<String>> query, Duration tick,
       Long travelStart, boolean hideArgs, boolean hideEnv) {}
 
-  /** Reads a watch request; throws {@link ApiRequests.Rejected} with Scope's status when it is bad. */
+  /** Reads a watch request; throws {@link Rejected} with Scope's status when it is bad. */
   private Watch watch(URI uri, HttpHeaders headers) {
     Matcher m = PATH.matcher(uri.getRawPath());
     if (!m.matches() || !ApiTopologies.exists(m.group(1))) {
-      throw new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "topology not found: " + uri.getRawPath());
+      throw new Rejected(HttpStatus.NOT_FOUND, "topology not found: " + uri.getRawPath());
     }
     Map<String, List<String>> query = io.scopeline.render.Views.parseQuery(uri.getRawQuery());
     Duration tick = DEFAULT_TICK;
@@ -92,10 +95,10 @@ public final class TopologySocket implements WebSocketHandler {
     if (t != null && !t.isEmpty()) {
       tick = GoDuration.parse(t);
       if (tick == null || tick.isNegative() || tick.isZero()) {
-        throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST, "t must be a Go duration such as 5s, got " + t);
+        throw new Rejected(HttpStatus.BAD_REQUEST, "t must be a Go duration such as 5s, got " + t);
       }
       if (tick.compareTo(props.wsMinTick()) < 0) {
-        throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST,
+        throw new Rejected(HttpStatus.BAD_REQUEST,
             "t must be at least " + props.wsMinTick().toMillis() + "ms, got " + t);
       }
     }
@@ -122,7 +125,7 @@ public final class TopologySocket implements WebSocketHandler {
     Watch w;
     try {
       w = watch(session.getHandshakeInfo().getUri(), session.getHandshakeInfo().getHeaders());
-    } catch (ApiRequests.Rejected e) {
+    } catch (Rejected e) {
       return session.close(CloseStatus.POLICY_VIOLATION.withReason(e.getMessage()));
     }
     String limit = admit(w.tenant());

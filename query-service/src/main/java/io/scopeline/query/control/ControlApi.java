@@ -1,8 +1,14 @@
 package io.scopeline.query.control;
 
+import io.scopeline.service.web.Rejected;
+
 import io.scopeline.control.ControlWire;
 import io.scopeline.keys.TenantId;
 import io.scopeline.query.api.ApiRequests;
+import io.scopeline.service.control.ControlException;
+import io.scopeline.service.control.ControlKeys;
+import io.scopeline.service.control.ControlRouter;
+import io.scopeline.service.control.PipeRouter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -34,7 +40,7 @@ public final class ControlApi {
       if (problem != null) {
         return ApiRequests.error(HttpStatus.BAD_REQUEST, problem);
       }
-    } catch (ApiRequests.Rejected e) {
+    } catch (Rejected e) {
       return ApiRequests.error(e.status(), e.getMessage());
     }
     return request.bodyToMono(String.class).defaultIfEmpty("")
@@ -68,9 +74,9 @@ public final class ControlApi {
     }
     try {
       return action.apply(requests.tenant(request.headers().asHttpHeaders()), id)
-          .onErrorResume(e -> !(e instanceof ApiRequests.Rejected), e -> ApiRequests.error(
+          .onErrorResume(e -> !(e instanceof Rejected), e -> ApiRequests.error(
               HttpStatus.SERVICE_UNAVAILABLE, "pipes cannot be reached right now; try again"));
-    } catch (ApiRequests.Rejected e) {
+    } catch (Rejected e) {
       return ApiRequests.error(e.status(), e.getMessage());
     }
   }

@@ -59,7 +59,7 @@ class ControlsAcrossReplicasTest {
       p.put("server.port", port);
       p.put("spring.config.name", "control-replica");
       p.put("server.shutdown", "immediate");
-      p.put("scopeline.query.control.timeout", "5s");
+      p.put("scopeline.control.timeout", "5s");
       replicas.add(new SpringApplicationBuilder(QueryApplication.class).properties(p).run());
       URI base = URI.create("http://127.0.0.1:" + port);
       if (i == 0) {

@@ -1,4 +1,4 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
 
 import io.scopeline.keys.TenantId;
 import java.util.regex.Pattern;
@@ -7,14 +7,14 @@ import java.util.regex.Pattern;
  * The Redis channels and keys of controls and pipes, in one place. Like every Scopeline key they
  * carry the tenant in braces (a Redis Cluster hash tag), so a tenant's pipe keys share a shard.
  */
-final class ControlKeys {
+public final class ControlKeys {
   /** Probe and pipe ids come from probes and browsers: short, and of characters safe in a key. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private ControlKeys() {}
 
   /** Null when {@code id} may name a probe or a pipe; else why not. */
-  static String problem(String kind, String id) {
+  public static String problem(String kind, String id) {
     if (id == null || id.isEmpty()) {
       return kind + " id is missing";
     }

@@ -1,4 +1,4 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
 
 /** The two ends of a pipe: the browser's and the probe's. */
 public enum PipeEnd {

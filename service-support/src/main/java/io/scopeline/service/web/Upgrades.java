@@ -1,4 +1,4 @@
-package io.scopeline.query.api;
+package io.scopeline.service.web;
 
 import io.scopeline.service.ScopeAppInfo;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ public final class Upgrades {
   private Upgrades() {}
 
   /**
-   * A filter that runs {@code check} on requests whose path matches; a {@link ApiRequests.Rejected}
+   * A filter that runs {@code check} on requests whose path matches; a {@link Rejected}
    * it throws or signals becomes the response (a JSON string), anything else lets the request on.
    */
   public static WebFilter validate(Predicate<String> path, BiFunction<String, ServerWebExchange, Mono<Void>> check) {
@@ -24,12 +24,12 @@ public final class Upgrades {
         return chain.filter(exchange);
       }
       return Mono.defer(() -> check.apply(p, exchange)).thenReturn(true)
-          .onErrorResume(ApiRequests.Rejected.class, e -> reject(exchange, e).thenReturn(false))
+          .onErrorResume(Rejected.class, e -> reject(exchange, e).thenReturn(false))
           .flatMap(passed -> passed ? chain.filter(exchange) : Mono.empty());
     };
   }
 
-  private static Mono<Void> reject(ServerWebExchange exchange, ApiRequests.Rejected e) {
+  private static Mono<Void> reject(ServerWebExchange exchange, Rejected e) {
     var response = exchange.getResponse();
     response.setStatusCode(e.status());
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);

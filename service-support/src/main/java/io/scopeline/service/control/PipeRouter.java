@@ -1,4 +1,4 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
 
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.XAddArgs;

@@ -1,9 +1,10 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
+
+import io.scopeline.service.web.Rejected;
 
 import io.scopeline.control.ControlWire;
 import io.scopeline.keys.TenantId;
-import io.scopeline.query.api.ApiRequests;
-import io.scopeline.query.api.Upgrades;
+import io.scopeline.service.web.Upgrades;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,12 @@ public final class ProbeControlSocket implements WebSocketHandler {
   private static final Logger log = LoggerFactory.getLogger(ProbeControlSocket.class);
   public static final String PATH = "/api/control/ws";
 
-  private final ApiRequests requests;
+  private final TenantOfRequest tenants;
   private final ControlRouter router;
   private final Duration pingInterval;
 
-  public ProbeControlSocket(ApiRequests requests, ControlRouter router, Duration pingInterval) {
-    this.requests = requests;
+  public ProbeControlSocket(TenantOfRequest tenants, ControlRouter router, Duration pingInterval) {
+    this.tenants = tenants;
     this.router = router;
     this.pingInterval = pingInterval;
   }
@@ -41,14 +42,14 @@ public final class ProbeControlSocket implements WebSocketHandler {
   private Probe probe(HttpHeaders headers) {
     String id = headers.getFirst(ControlWire.PROBE_ID_HEADER);
     if (id == null || id.isEmpty()) {
-      throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST,
+      throw new Rejected(HttpStatus.BAD_REQUEST,
           "a control socket needs the " + ControlWire.PROBE_ID_HEADER + " header");
     }
     String problem = ControlKeys.problem("probe", id);
     if (problem != null) {
-      throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST, problem);
+      throw new Rejected(HttpStatus.BAD_REQUEST, problem);
     }
-    return new Probe(requests.tenant(headers), id);
+    return new Probe(tenants.of(headers), id);
   }
 
   /** Refuses a bad control socket with a status and reason before the upgrade, as Scope does. */
@@ -64,7 +65,7 @@ public final class ProbeControlSocket implements WebSocketHandler {
     Probe p;
     try {
       p = probe(session.getHandshakeInfo().getHeaders());
-    } catch (ApiRequests.Rejected e) {
+    } catch (Rejected e) {
       return session.close(CloseStatus.POLICY_VIOLATION.withReason(e.getMessage()));
     }
     ProbeLink link = new ProbeLink(p.tenant(), p.probeId());

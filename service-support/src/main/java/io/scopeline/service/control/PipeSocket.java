@@ -1,8 +1,9 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
+
+import io.scopeline.service.web.Rejected;
 
 import io.scopeline.keys.TenantId;
-import io.scopeline.query.api.ApiRequests;
-import io.scopeline.query.api.Upgrades;
+import io.scopeline.service.web.Upgrades;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,12 +32,12 @@ public final class PipeSocket implements WebSocketHandler {
   private static final Object PING = new Object();
   private static final Object CLOSED = new Object();
 
-  private final ApiRequests requests;
+  private final TenantOfRequest tenants;
   private final PipeRouter pipes;
   private final Duration pingInterval;
 
-  public PipeSocket(ApiRequests requests, PipeRouter pipes, Duration pingInterval) {
-    this.requests = requests;
+  public PipeSocket(TenantOfRequest tenants, PipeRouter pipes, Duration pingInterval) {
+    this.tenants = tenants;
     this.pipes = pipes;
     this.pingInterval = pingInterval;
   }
@@ -46,13 +47,13 @@ public final class PipeSocket implements WebSocketHandler {
   private End end(String path, HttpHeaders headers) {
     Matcher m = PATH.matcher(path);
     if (!m.matches()) {
-      throw new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "no such pipe path: " + path);
+      throw new Rejected(HttpStatus.NOT_FOUND, "no such pipe path: " + path);
     }
     String problem = ControlKeys.problem("pipe", m.group(1));
     if (problem != null) {
-      throw new ApiRequests.Rejected(HttpStatus.BAD_REQUEST, problem);
+      throw new Rejected(HttpStatus.BAD_REQUEST, problem);
     }
-    return new End(requests.tenant(headers), m.group(1), m.group(2) == null ? PipeEnd.UI : PipeEnd.PROBE);
+    return new End(tenants.of(headers), m.group(1), m.group(2) == null ? PipeEnd.UI : PipeEnd.PROBE);
   }
 
   /** Refuses, before the upgrade, sockets to a pipe that was closed (404, as Scope answers). */
@@ -64,7 +65,7 @@ public final class PipeSocket implements WebSocketHandler {
           }
           End e = end(path, exchange.getRequest().getHeaders());
           return pipes.closed(e.tenant(), e.pipeId()).flatMap(closed -> closed
-              ? Mono.error(new ApiRequests.Rejected(HttpStatus.NOT_FOUND, "pipe " + e.pipeId() + " is closed"))
+              ? Mono.error(new Rejected(HttpStatus.NOT_FOUND, "pipe " + e.pipeId() + " is closed"))
               : Mono.<Void>empty());
         });
   }
@@ -74,7 +75,7 @@ public final class PipeSocket implements WebSocketHandler {
     End e;
     try {
       e = end(session.getHandshakeInfo().getUri().getRawPath(), session.getHandshakeInfo().getHeaders());
-    } catch (ApiRequests.Rejected r) {
+    } catch (Rejected r) {
       return session.close(CloseStatus.POLICY_VIOLATION.withReason(r.getMessage()));
     }
     log.debug("Pipe {} of {}: {} end connected", e.pipeId(), e.tenant(), e.end());

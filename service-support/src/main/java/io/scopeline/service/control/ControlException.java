@@ -1,4 +1,4 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
 
 /** A control request that could not reach its probe or got no answer; the message is for the user. */
 public final class ControlException extends RuntimeException {

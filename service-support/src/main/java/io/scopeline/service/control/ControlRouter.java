@@ -1,4 +1,4 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
 
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.reactive.ChannelMessage;
@@ -62,13 +62,13 @@ public final class ControlRouter implements AutoCloseable {
     this.appId = appId;
     this.replyChannel = ControlKeys.replyChannel(appId);
     this.timeout = props.timeout();
-    this.localCalls = Counter.builder("scopeline.query.control.requests").tag("route", "local")
+    this.localCalls = Counter.builder("scopeline.control.requests").tag("route", "local")
         .description("control requests sent to a probe connected to this replica").register(meters);
-    this.remoteCalls = Counter.builder("scopeline.query.control.requests").tag("route", "remote")
+    this.remoteCalls = Counter.builder("scopeline.control.requests").tag("route", "remote")
         .description("control requests forwarded through Redis to the replica holding the probe").register(meters);
-    this.failedCalls = Counter.builder("scopeline.query.control.failures")
+    this.failedCalls = Counter.builder("scopeline.control.failures")
         .description("control requests that got no answer: probe not connected, gone, or too slow").register(meters);
-    meters.gaugeMapSize("scopeline.query.control.probes", java.util.List.of(), local);
+    meters.gaugeMapSize("scopeline.control.probes", java.util.List.of(), local);
   }
 
   /** Starts taking forwarded requests and answers; the subscription is made again after Redis trouble. */

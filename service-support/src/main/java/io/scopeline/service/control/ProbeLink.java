@@ -1,4 +1,4 @@
-package io.scopeline.query.control;
+package io.scopeline.service.control;
 
 import io.scopeline.control.ControlWire;
 import io.scopeline.keys.TenantId;
