@@ -83,6 +83,14 @@ class DeploymentFilesTest {
         assertThat(Integer.parseInt(container)).as(name + " exposes the port the app listens on").isEqualTo(port);
       }
     }
+    // Probes open pipes only to the app a control request names: one app id across both services.
+    java.util.Set<Object> appIds = new java.util.HashSet<>();
+    for (String name : List.of("ingest-1", "ingest-2", "query-1", "query-2")) {
+      Map<String, Object> env = cast(cast(services.get(name)).get("environment"));
+      assertThat(env).as(name + " has the shared app id").containsKey("SCOPELINE_CONTROL_APPID");
+      appIds.add(env.get("SCOPELINE_CONTROL_APPID"));
+    }
+    assertThat(appIds).hasSize(1);
     for (String dockerfile : List.of("ingest.Dockerfile", "query.Dockerfile", "simulator.Dockerfile")) {
       String text = Files.readString(ROOT.resolve("docker").resolve(dockerfile));
       assertThat(text).as(dockerfile).contains("USER 10001").contains("FROM eclipse-temurin:17-jre");
@@ -150,6 +158,9 @@ class DeploymentFilesTest {
     assertThat(hpaTarget.get("kind")).isEqualTo("StatefulSet");
     // Ingest cannot usefully scale beyond the topic's partitions.
     Map<String, Object> ingestHpa = Kustomize.find(objects, "HorizontalPodAutoscaler", "scopeline-ingest");
+    // Both services read the shared settings, among them the one app id probes open pipes to.
+    Map<String, Object> config = Kustomize.find(objects, "ConfigMap", "scopeline-config");
+    assertThat(cast(config.get("data"))).containsKey("SCOPELINE_CONTROL_APPID");
     Map<String, Object> ingestYml = Kustomize.yamlDocuments(ROOT.resolve("ingest-service/src/main/resources/application.yml"))
         .get(0);
     int partitions = (Integer) cast(cast(ingestYml.get("scopeline")).get("kafka")).get("topic-partitions");
