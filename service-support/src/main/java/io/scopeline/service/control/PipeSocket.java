@@ -102,6 +102,11 @@ public final class PipeSocket implements WebSocketHandler {
           m.getPayload().read(frame);
           return pipes.send(e.tenant(), e.pipeId(), e.end(), frame);
         }, 1)
+        // However the client went (a close frame, or the connection dropped), the pipe closes.
+        .onErrorResume(x -> {
+          log.debug("Pipe {} of {}: {} end ended with {}", e.pipeId(), e.tenant(), e.end(), x.toString());
+          return Mono.empty();
+        })
         .then(Mono.defer(() -> pipes.close(e.tenant(), e.pipeId(), e.end() + " end closed")));
     return Mono.firstWithSignal(input, output.then(Mono.never()))
         .onErrorResume(x -> {
