@@ -204,7 +204,7 @@ class ControlsAcrossReplicasTest {
       Terminal terminal = new Terminal();
       WebSocket ui = openTerminal(b, pipe, terminal).join();
       ui.sendBinary(ByteBuffer.wrap("echo bye; exit\n".getBytes(StandardCharsets.UTF_8)), true).join();
-      assertThat(terminal.closed).as("the browser's end after the shell exited; it received: %s", terminal.text())
+      assertThat(terminal.closed).as(() -> "the browser's end after the shell exited; it received: " + terminal.text())
           .succeedsWithin(Duration.ofSeconds(20)).isEqualTo(1000);
       assertThat(terminal.text()).contains("bye");
       assertThat(send(b, "GET", "/api/pipe/" + pipe + "/check").statusCode()).isEqualTo(404);
