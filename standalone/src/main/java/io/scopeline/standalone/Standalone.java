@@ -117,6 +117,11 @@ public final class Standalone implements AutoCloseable {
   private Map<String, Object> springProperties() {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("server.port", options.httpPort());
+    p.put("server.address", options.listen());
+    if (options.loopbackOnly()) {
+      // Reached by its loopback names only: a page that rebinds its own name to 127.0.0.1 is refused.
+      p.put("scopeline.security.allowed-hosts", "localhost,127.0.0.1,::1");
+    }
     p.put("scopeline.kafka.bootstrap-servers", kafka.bootstrapServers());
     p.put("scopeline.kafka.create-topics", true);
     p.put("scopeline.kafka.topic-partitions", 2);
@@ -172,12 +177,25 @@ public final class Standalone implements AutoCloseable {
     log.info("Demo: {} simulated hosts of tenant '{}' publishing to Kafka every 3 s", options.demoHosts(),
         options.tenant());
     // The demo probes hold control sockets like Scope probes, so the UI's container controls act.
-    FleetControls controls = new FleetControls(fleet, java.net.URI.create("http://127.0.0.1:" + httpPort),
+    FleetControls controls = new FleetControls(fleet, java.net.URI.create("http://" + selfAddress() + ":" + httpPort),
         options.demoShell() ? FleetControls.REAL_SHELL : FleetControls.ECHO_TERMINAL).start();
     toClose.push(controls);
     if (options.demoShell()) {
       log.warn("--demo-shell: \"Exec shell\" in the UI opens a shell on this machine for whoever reaches port {}",
           httpPort);
+    }
+  }
+
+  /** Where this process reaches its own HTTP port: the listen address, or loopback when that is a wildcard. */
+  private String selfAddress() {
+    try {
+      java.net.InetAddress a = java.net.InetAddress.getByName(options.listen());
+      if (a.isAnyLocalAddress()) {
+        return "127.0.0.1";
+      }
+      return a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return "127.0.0.1";
     }
   }
 
@@ -194,6 +212,10 @@ public final class Standalone implements AutoCloseable {
     sb.append("\n  Scopeline is running. Open ").append(http).append("/\n\n");
     sb.append(String.format("  %-22s %s  (UI, Scope API, WebSocket, probe bridge; tenant '%s' without X-Scope-OrgID)%n",
         "HTTP", http, options.tenant()));
+    if (!options.loopbackOnly()) {
+      sb.append(String.format("  %-22s %s: anyone who reaches it is tenant '%s'%n", "listening on", options.listen(),
+          options.tenant()));
+    }
     sb.append(String.format("  %-22s %s  (topic scope.reports)%n", "Kafka", kafka.bootstrapServers()));
     sb.append(String.format("  %-22s %s  (bucket scopeline-reports)%n", "S3", s3.endpoint()));
     sb.append(String.format("  %-22s %s  (table scopeline_reports)%n", "DynamoDB", dynamo.endpoint()));

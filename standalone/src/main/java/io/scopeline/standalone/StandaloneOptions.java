@@ -14,11 +14,13 @@ import java.util.List;
  * @param tenant tenant of requests and records that carry no {@code X-Scope-OrgID}, and of the demo fleet
  * @param redisPort port of the Redis the standalone starts (0 = a free one)
  * @param redisUrl a Redis to use instead of starting one; null = start one
+ * @param listen the address the HTTP port listens on: loopback unless told otherwise, since
+ *     anyone who reaches it is the default tenant (and can use the demo's controls)
  * @param demoShell whether the demo's exec control opens a real shell on this machine (off: a
  *     terminal that shows back what is typed, safe for anyone who reaches the UI)
  */
 public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, String tenant, int httpPort, int kafkaPort,
-    int s3Port, int dynamoDbPort, int redisPort, String redisUrl, boolean demoShell) {
+    int s3Port, int dynamoDbPort, int redisPort, String redisUrl, boolean demoShell, String listen) {
 
   public static final String USAGE = String.join("\n",
       "usage: bin/scopeline [options]",
@@ -32,11 +34,13 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       "  --dynamodb-port N      embedded DynamoDB (default 8000)",
       "  --redis-port N         Redis started for this data directory (default 6379)",
       "  --redis-url URI        use this Redis instead (e.g. redis://localhost:6379); none is started",
+      "  --listen ADDR          address of the HTTP port (default 127.0.0.1; 0.0.0.0 for every interface, so",
+      "                         anyone who reaches it is the default tenant)",
       "  --demo-shell           the demo's \"Exec shell\" opens a real shell on this machine (default: an echo",
       "                         terminal); only for a UI no one else can reach");
 
   public static StandaloneOptions defaults() {
-    return new StandaloneOptions(Path.of("data"), true, 5, "default", 4040, 9092, 9000, 8000, 6379, null, false);
+    return new StandaloneOptions(Path.of("data"), true, 5, "default", 4040, 9092, 9000, 8000, 6379, null, false, "127.0.0.1");
   }
 
   /** Parses {@code --name value} and {@code --name=value}; throws IllegalArgumentException with a reason. */
@@ -56,12 +60,12 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       String name = a.get(i);
       if (name.equals("--no-demo")) {
         o = new StandaloneOptions(o.dataDir, false, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort, o.s3Port,
-            o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+            o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, o.listen);
         continue;
       }
       if (name.equals("--demo-shell")) {
         o = new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort, o.s3Port,
-            o.dynamoDbPort, o.redisPort, o.redisUrl, true);
+            o.dynamoDbPort, o.redisPort, o.redisUrl, true, o.listen);
         continue;
       }
       if (i + 1 >= a.size()) {
@@ -70,23 +74,25 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       String v = a.get(++i);
       o = switch (name) {
         case "--data" -> new StandaloneOptions(Path.of(v), o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort,
-            o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+            o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, o.listen);
         case "--demo-hosts" -> new StandaloneOptions(o.dataDir, o.demo, number(name, v), o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, o.listen);
         case "--tenant" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, v, o.httpPort, o.kafkaPort, o.s3Port,
-            o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+            o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, o.listen);
         case "--http-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, port(name, v),
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, o.listen);
         case "--kafka-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            port(name, v), o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+            port(name, v), o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, o.listen);
         case "--s3-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort, o.kafkaPort,
-            port(name, v), o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell);
+            port(name, v), o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, o.listen);
         case "--dynamodb-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, port(name, v), o.redisPort, o.redisUrl, o.demoShell);
+            o.kafkaPort, o.s3Port, port(name, v), o.redisPort, o.redisUrl, o.demoShell, o.listen);
         case "--redis-port" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, port(name, v), o.redisUrl, o.demoShell);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, port(name, v), o.redisUrl, o.demoShell, o.listen);
         case "--redis-url" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
-            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, redisUrl(v), o.demoShell);
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, redisUrl(v), o.demoShell, o.listen);
+        case "--listen" -> new StandaloneOptions(o.dataDir, o.demo, o.demoHosts, o.tenant, o.httpPort,
+            o.kafkaPort, o.s3Port, o.dynamoDbPort, o.redisPort, o.redisUrl, o.demoShell, listen(v));
         default -> throw new IllegalArgumentException("unknown option " + name);
       };
     }
@@ -102,6 +108,24 @@ public record StandaloneOptions(Path dataDir, boolean demo, int demoHosts, Strin
       return n;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " needs a non-negative number, got '" + v + "'");
+    }
+  }
+
+  private static String listen(String v) {
+    try {
+      java.net.InetAddress.getByName(v);
+      return v;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("--listen needs an address of this machine (e.g. 0.0.0.0), got '" + v + "'");
+    }
+  }
+
+  /** Whether the HTTP port is reachable from this machine only. */
+  public boolean loopbackOnly() {
+    try {
+      return java.net.InetAddress.getByName(listen).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
     }
   }
 

@@ -29,7 +29,7 @@ class BrowserUiTest {
         "needs Debian's chromium at /usr/bin/chromium (.ci/run installs it: apt-get install -y chromium)");
     Path shots = Path.of("target", "screenshots");
     Files.createDirectories(shots);
-    try (Standalone s = Standalone.start(new StandaloneOptions(data, true, 5, "default", 0, 0, 0, 0, 0, null, false));
+    try (Standalone s = Standalone.start(new StandaloneOptions(data, true, 5, "default", 0, 0, 0, 0, 0, null, false, "127.0.0.1"));
         Playwright pw = Playwright.create(new Playwright.CreateOptions()
             .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)

@@ -38,7 +38,7 @@ class StandaloneEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static StandaloneOptions options(Path data, int hosts) {
-    return new StandaloneOptions(data, true, hosts, "default", 0, 0, 0, 0, 0, null, false);
+    return new StandaloneOptions(data, true, hosts, "default", 0, 0, 0, 0, 0, null, false, "127.0.0.1");
   }
 
   static String get(int port, String path) throws Exception {
@@ -46,6 +46,16 @@ class StandaloneEndToEndTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
     return r.body();
+  }
+
+  /** The status line of {@code GET /api} sent with {@code host} as its Host header (HttpClient will not set one). */
+  static String statusLine(int port, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(("GET /api HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
   }
 
   /** Polls {@code path} until its body satisfies {@code ok}. */
@@ -81,6 +91,16 @@ class StandaloneEndToEndTest {
               + "/api/control/" + probe.probeId() + "/" + encoded + "/docker_stop_container"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
+      // The same request from another web page the user's browser visits is refused...
+      HttpResponse<String> forged = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+              + "/api/control/" + probe.probeId() + "/" + encoded + "/docker_start_container"))
+          .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(forged.statusCode()).isEqualTo(403);
+      assertThat(forged.body()).contains("cross-origin POST from https://evil.example refused");
+      // ...and so is a page that rebinds its own name to this machine (the standalone answers to loopback names only).
+      assertThat(statusLine(port, "rebind.evil.example:" + port)).contains(" 403 ");
+      assertThat(statusLine(port, "localhost:" + port)).contains(" 200 ");
       await(port, "/api/topology/containers?stopped=stopped", b -> b.contains("\"" + node + "\""),
           Duration.ofSeconds(15));
       await(port, "/api/topology/containers/" + encoded + "?stopped=stopped",
@@ -106,7 +126,7 @@ class StandaloneEndToEndTest {
       Thread.sleep(4000); // let the quantum holding beforeRestart be persisted and indexed
     }
 
-    try (Standalone s = Standalone.start(new StandaloneOptions(data, false, 3, "default", 0, 0, 0, 0, 0, null, false))) {
+    try (Standalone s = Standalone.start(new StandaloneOptions(data, false, 3, "default", 0, 0, 0, 0, 0, null, false, "127.0.0.1"))) {
       String past = get(s.httpPort(), "/api/topology/hosts?timestamp=" + beforeRestart);
       assertThat(past).contains("t0-host-0;<host>").contains("t0-host-2;<host>");
     }
@@ -117,7 +137,7 @@ class StandaloneEndToEndTest {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> Standalone.start(
-              new StandaloneOptions(data, false, 1, "default", 0, 0, 0, 0, port, null, false)))
+              new StandaloneOptions(data, false, 1, "default", 0, 0, 0, 0, port, null, false, "127.0.0.1")))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("Redis port " + port)
           .hasMessageContaining("--redis-url redis://localhost:" + port);

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.service.ScopeAppInfo;
 import io.scopeline.service.storage.LazyRedis;
 import io.scopeline.service.storage.StorageProperties;
+import io.scopeline.service.web.BrowserGuard;
+import io.scopeline.service.web.BrowserGuardProperties;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +14,8 @@ import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.server.WebFilter;
 
 /**
- * The control and pipe sockets, wired the same in both services (and once in the standalone,
- * which imports both): a probe pointed at the ingest service opens its sockets there, a browser
+ * The control and pipe sockets, and the guard against requests from other web pages, wired the
+ * same in both services (and once in the standalone, which imports both): a probe pointed at the ingest service opens its sockets there, a browser
  * talks to the query service, and Redis joins them. Each service provides the
  * {@link TenantOfRequest} that says whose a socket is.
  */
@@ -71,5 +73,11 @@ public class ControlConfiguration {
   @Bean
   WebFilter pipeSocketValidator(PipeSocket socket) {
     return socket.validator();
+  }
+
+  /** Cross-origin and DNS-rebinding requests are refused before anything else sees them. */
+  @Bean
+  BrowserGuard browserGuard(BrowserGuardProperties props) {
+    return new BrowserGuard(props);
   }
 }
