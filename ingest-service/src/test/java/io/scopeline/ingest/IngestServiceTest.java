@@ -96,6 +96,16 @@ class IngestServiceTest extends IngestTestBase {
         .contentType(MediaType.parseMediaType("application/msgpack")).bodyValue(good).exchange()
         .expectStatus().isUnauthorized().expectBody(String.class).value(b -> assertThat(b).contains("unknown probe token"));
     post("t", new byte[(1 << 20) + 10], "application/msgpack").expectStatus().isEqualTo(413);
+    // A probe token is the tenant: a header naming another one does not move the probe there.
+    http.post().uri("/api/report").header("Authorization", "Scope-Probe token=secret-token")
+        .header(WireHeaders.ORG_ID, "someone-else").header("Content-Encoding", "gzip")
+        .contentType(MediaType.parseMediaType("application/msgpack")).bodyValue(good).exchange()
+        .expectStatus().isUnauthorized().expectBody(String.class)
+        .value(b -> assertThat(b).contains("another tenant than the probe token"));
+    http.post().uri("/api/report").header(WireHeaders.ORG_ID, "t", "u").header("Content-Encoding", "gzip")
+        .contentType(MediaType.parseMediaType("application/msgpack")).bodyValue(good).exchange()
+        .expectStatus().isUnauthorized().expectBody(String.class)
+        .value(b -> assertThat(b).contains("more than one X-Scope-OrgID"));
   }
 
   @Test

@@ -61,6 +61,28 @@ class QueryServiceTest extends QueryTestBase {
   }
 
   @Test
+  void twoTenantHeadersAndTimesBeyondTheRangeAreRefusedWithTheReason() {
+    http.get().uri("/api/topology/hosts").header(io.scopeline.codec.WireHeaders.ORG_ID, "t1", "t2").exchange()
+        .expectStatus().isBadRequest().expectBody(String.class)
+        .value(b -> assertThat(b).contains("more than one X-Scope-OrgID"));
+    http.get().uri("/api/topology/hosts?timestamp=9999-01-01T00:00:00Z")
+        .header(io.scopeline.codec.WireHeaders.ORG_ID, "range-tenant").exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("out of range"));
+  }
+
+  @Test
+  void thePeerEndpointServesATenantOnlyItsOwnKeys() {
+    TenantId owner = TenantId.of("peer-owner");
+    long now = now();
+    String key = store(owner, now - 2_000_000_000L, 0, host("secret", now - 2_000_000_000L));
+    http.get().uri(u -> u.path("/internal/quantum").queryParam("tenant", owner.value()).queryParam("key", key).build())
+        .exchange().expectStatus().isOk();
+    // Another tenant asking with the owner's key gets nothing, not the owner's report.
+    http.get().uri(u -> u.path("/internal/quantum").queryParam("tenant", "peer-intruder").queryParam("key", key).build())
+        .exchange().expectStatus().isNotFound().expectBody().isEmpty();
+  }
+
+  @Test
   void timeTravelReadsTheWindowEndingAtTheTimestamp() {
     TenantId tenant = TenantId.of("travel-tenant");
     long then = now() - 3_600_000_000_000L;

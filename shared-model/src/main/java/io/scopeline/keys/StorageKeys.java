@@ -105,6 +105,19 @@ public final class StorageKeys {
     return "scopeline:{" + tenant.value() + "}:recent";
   }
 
+  /**
+   * Whether {@code objectKey} is one of {@code tenant}'s segment or shortcut keys: its prefix is the
+   * digest of that tenant's index hash key for the time the key names, so no other tenant's key
+   * (nor anything else) passes.
+   */
+  public static boolean belongsTo(TenantId tenant, String objectKey) {
+    if (objectKey == null) {
+      return false;
+    }
+    long at = isShortcutKey(objectKey) ? shortcutTimeOfObjectKey(objectKey) : quantumStartOfObjectKey(objectKey);
+    return at >= 0 && objectKey.startsWith(md5Hex(indexHashKey(tenant, at)) + "/");
+  }
+
   /** Whether an object key names a shortcut report (kept in Redis only) rather than a quantum segment. */
   public static boolean isShortcutKey(String objectKey) {
     return objectKey.contains("/shortcut-");

@@ -29,6 +29,24 @@ class StorageKeysTest {
   }
 
   @Test
+  void aKeyBelongsOnlyToTheTenantWhoseDataItNames() {
+    TenantId a = TenantId.of("tenant-a");
+    TenantId b = TenantId.of("tenant-b");
+    long q = 1_764_000_000_000_000_000L;
+    String segment = StorageKeys.objectKey(a, q, 3, 42);
+    String shortcut = StorageKeys.shortcutObjectKey(a, q + 5, "r-1");
+    assertThat(StorageKeys.belongsTo(a, segment)).isTrue();
+    assertThat(StorageKeys.belongsTo(a, shortcut)).isTrue();
+    assertThat(StorageKeys.belongsTo(b, segment)).isFalse();
+    assertThat(StorageKeys.belongsTo(b, shortcut)).isFalse();
+    // A key of a's naming another hour, or not a key at all, belongs to no one.
+    assertThat(StorageKeys.belongsTo(a, segment.replace("/" + q + "-", "/" + (q + 7_200_000_000_000L) + "-")))
+        .isFalse();
+    assertThat(StorageKeys.belongsTo(a, "../../etc/passwd")).isFalse();
+    assertThat(StorageKeys.belongsTo(a, "")).isFalse();
+  }
+
+  @Test
   void objectKeyIsDeterministicMd5PrefixedAndDistinctPerSegment() {
     String key = StorageKeys.objectKey(ACME, Q, 3, 100);
     assertThat(key).isEqualTo(StorageKeys.objectKey(TenantId.of("acme"), Q, 3, 100));

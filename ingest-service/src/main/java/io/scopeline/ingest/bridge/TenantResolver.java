@@ -7,9 +7,10 @@ import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Finds a request's tenant: the {@code X-Scope-OrgID} header set by a trusted gateway, else the
- * tenant configured for the probe token in {@code Authorization: Scope-Probe token=…}, else the
- * configured default (standalone mode only). Never a shared default otherwise.
+ * Finds a request's tenant: the tenant configured for the probe token in
+ * {@code Authorization: Scope-Probe token=…} (an {@code X-Scope-OrgID} beside it must name the
+ * same tenant), else the {@code X-Scope-OrgID} header set by a gateway, else the configured default
+ * (standalone mode only). Never a shared default otherwise; two tenant headers are refused.
  */
 public final class TenantResolver {
   /** A tenant, or the reason there is none. */
@@ -22,17 +23,25 @@ public final class TenantResolver {
   }
 
   public Resolution resolve(HttpHeaders headers) {
-    String explicit = headers.getFirst(WireHeaders.ORG_ID);
-    if (explicit != null && !explicit.isEmpty()) {
-      return check(explicit);
+    java.util.List<String> given = headers.get(WireHeaders.ORG_ID);
+    if (given != null && given.size() > 1) {
+      return new Resolution(null, "more than one " + WireHeaders.ORG_ID + " header");
     }
+    String explicit = headers.getFirst(WireHeaders.ORG_ID);
     String token = probeToken(headers.getFirst(HttpHeaders.AUTHORIZATION));
     if (token != null) {
+      // A token authenticates its tenant; a header cannot move the probe to another one.
       String mapped = props.probeTokens().get(token);
       if (mapped == null) {
         return new Resolution(null, "unknown probe token (configure it under scopeline.bridge.probe-tokens)");
       }
+      if (explicit != null && !explicit.isEmpty() && !explicit.equals(mapped)) {
+        return new Resolution(null, WireHeaders.ORG_ID + " names another tenant than the probe token");
+      }
       return check(mapped);
+    }
+    if (explicit != null && !explicit.isEmpty()) {
+      return check(explicit);
     }
     if (!props.defaultTenant().isEmpty()) {
       return check(props.defaultTenant());

@@ -29,6 +29,11 @@ public final class ApiRequests {
 
   /** The tenant from {@code X-Scope-OrgID}, else the configured default; none → 401 with the reason. */
   public TenantId tenant(HttpHeaders headers) {
+    java.util.List<String> given = headers.get(WireHeaders.ORG_ID);
+    if (given != null && given.size() > 1) {
+      // Which one a gateway checked is unknowable: refuse rather than pick one.
+      throw new Rejected(HttpStatus.BAD_REQUEST, "more than one " + WireHeaders.ORG_ID + " header");
+    }
     String value = headers.getFirst(WireHeaders.ORG_ID);
     if (value == null || value.isEmpty()) {
       value = props.defaultTenant();
@@ -47,6 +52,9 @@ public final class ApiRequests {
     }
     try {
       return Timestamps.ofInstant(Instant.parse(value));
+    } catch (IllegalArgumentException e) {
+      // Beyond what epoch nanoseconds hold.
+      throw new Rejected(HttpStatus.BAD_REQUEST, "timestamp " + value + " is out of range (years 1678 to 2261)");
     } catch (DateTimeParseException e) {
       throw new Rejected(HttpStatus.BAD_REQUEST, "timestamp must be RFC 3339, e.g. 2026-11-22T01:39:28Z");
     }

@@ -1,5 +1,6 @@
 package io.scopeline.query.peers;
 
+import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
 import io.scopeline.query.read.TieredReports;
 import org.springframework.http.MediaType;
@@ -13,6 +14,7 @@ import reactor.core.publisher.Mono;
  * Only peers should reach it: keep {@code /internal/} off public ingress.
  */
 public final class PeerEndpoint {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PeerEndpoint.class);
   public static final String PATH = "/internal/quantum";
 
   private final TieredReports reports;
@@ -27,9 +29,17 @@ public final class PeerEndpoint {
     if (TenantId.problem(tenant) != null || key.isEmpty()) {
       return ServerResponse.badRequest().bodyValue("tenant and key are required");
     }
+    if (!StorageKeys.belongsTo(TenantId.of(tenant), key)) {
+      // Asked for another tenant's data (or no key of ours at all): nothing is read.
+      return ServerResponse.notFound().build();
+    }
     return reports.localBytes(TenantId.of(tenant), key)
         .flatMap(bytes -> ServerResponse.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).bodyValue(bytes))
         .switchIfEmpty(ServerResponse.notFound().build())
-        .onErrorResume(e -> ServerResponse.status(503).bodyValue(String.valueOf(e.getMessage())));
+        .onErrorResume(e -> {
+          log.debug("Peer read of {} for {} failed: {}", key, tenant, e.toString());
+          // The stores' own error text stays in the log: it names buckets, hosts and credentials' sources.
+          return ServerResponse.status(503).bodyValue("the stores cannot be read right now");
+        });
   }
 }
