@@ -36,7 +36,15 @@ class BrowserUiTest {
             .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync")))) {
       Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1400, 900));
-      page.navigate("http://127.0.0.1:" + s.httpPort() + "/");
+      List<String> blocked = new java.util.concurrent.CopyOnWriteArrayList<>();
+      page.onConsoleMessage(m -> {
+        if (m.text().contains("Content Security Policy")) {
+          blocked.add(m.text());
+        }
+      });
+      com.microsoft.playwright.Response index = page.navigate("http://127.0.0.1:" + s.httpPort() + "/");
+      assertThat(index.headers().get("content-security-policy")).contains("frame-ancestors 'none'");
+      assertThat(index.headers().get("x-content-type-options")).isEqualTo("nosniff");
 
       // The hosts map: every simulated host appears as a node.
       for (String host : s.fleet().hosts()) {
@@ -83,6 +91,7 @@ class BrowserUiTest {
       page.waitForTimeout(8_000);
       assertThat(page.locator("g.node.silent[data-id='" + silent + ";<host>']").count()).isEqualTo(1);
       page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("probe-nodata.png")));
+      assertThat(blocked).as("what the page's security policy blocked").isEmpty();
     }
   }
 }

@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.service.ScopeAppInfo;
 import io.scopeline.service.storage.LazyRedis;
 import io.scopeline.service.storage.StorageProperties;
-import io.scopeline.service.web.BrowserGuard;
-import io.scopeline.service.web.BrowserGuardProperties;
+import io.scopeline.service.web.BrowserSecurity;
+import org.springframework.context.annotation.Import;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +20,7 @@ import org.springframework.web.server.WebFilter;
  * {@link TenantOfRequest} that says whose a socket is.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(BrowserSecurity.class)
 public class ControlConfiguration {
 
   /** The app id {@code GET /api} answers and control requests carry (shared by all replicas when configured). */
@@ -75,9 +76,4 @@ public class ControlConfiguration {
     return socket.validator();
   }
 
-  /** Cross-origin and DNS-rebinding requests are refused before anything else sees them. */
-  @Bean
-  BrowserGuard browserGuard(BrowserGuardProperties props) {
-    return new BrowserGuard(props);
-  }
 }
