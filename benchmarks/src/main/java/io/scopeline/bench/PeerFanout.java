@@ -149,6 +149,7 @@ public final class PeerFanout {
       if (peers) {
         p.put("scopeline.query.peers.self", "http://127.0.0.1:" + port);
         p.put("scopeline.query.peers.urls", String.join(",", urls));
+        p.put("scopeline.query.peers.secret", "bench-peers");
       }
       ConfigurableApplicationContext c = new SpringApplicationBuilder(QueryApplication.class).properties(p).run();
       c.getEnvironment().getProperty("server.port");

@@ -72,6 +72,10 @@ public class QueryConfiguration {
     if (!peerProps.enabled()) {
       return new TieredReports(props, storage, s3, redis, codecScheduler, meters);
     }
+    if (peerProps.secret().isBlank()) {
+      org.slf4j.LoggerFactory.getLogger(QueryConfiguration.class).warn("Peering without scopeline.query.peers.secret:"
+          + " anyone who reaches {} can read any tenant's stored quanta by key", PeerEndpoint.PATH);
+    }
     PeerRing ring = new PeerRing(peerProps);
     if (!peerProps.dnsName().isBlank()) {
       Flux.interval(peerProps.refresh()).subscribe(t -> ring.refresh());
@@ -137,15 +141,19 @@ public class QueryConfiguration {
 
   @Bean
   RouterFunction<ServerResponse> scopeRoutes(ScopeApi api, TopologyApi topologies, TieredReports reports,
-      ControlApi controls) {
-    return RouterFunctions.route()
+      ControlApi controls, PeerProperties peers) {
+    RouterFunctions.Builder routes = RouterFunctions.route();
+    if (peers.enabled()) {
+      // Without peers no one has a reason to ask, so the endpoint does not exist.
+      routes.GET(PeerEndpoint.PATH, new PeerEndpoint(reports, peers.secret())::quantum);
+    }
+    return routes
         .GET("/api", api::api)
         .GET("/api/report", api::report)
         .GET("/api/probes", api::probes)
         .GET("/api/topology", topologies::topologies)
         .GET("/api/topology/{name}", topologies::topology)
         .GET("/api/topology/{name}/{*id}", topologies::node)
-        .GET(PeerEndpoint.PATH, new PeerEndpoint(reports)::quantum)
         .POST("/api/control/{probeID}/{nodeID}/{control}", controls::control)
         .GET("/api/pipe/{pipeID}/check", controls::checkPipe)
         .DELETE("/api/pipe/{pipeID}", controls::deletePipe)

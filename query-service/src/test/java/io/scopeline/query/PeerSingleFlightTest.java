@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 class PeerSingleFlightTest {
   private static final String BUCKET = "peer-reports";
   private static final String TABLE = "peer_reports";
+  private static final String SECRET = "replicas-only";
   private static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
   private final SharedInfrastructure.Servers infra = SharedInfrastructure.get();
   private final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
@@ -58,6 +59,7 @@ class PeerSingleFlightTest {
       p.put("scopeline.storage.dynamodb.table", TABLE);
       p.put("scopeline.query.peers.self", "http://127.0.0.1:" + port);
       p.put("scopeline.query.peers.urls", String.join(",", urls));
+      p.put("scopeline.query.peers.secret", SECRET);
       p.put("spring.config.name", "peer-replica");
       p.put("server.shutdown", "immediate");
       replicas.add(new SpringApplicationBuilder(QueryApplication.class).properties(p).run());
@@ -101,18 +103,30 @@ class PeerSingleFlightTest {
     return r.body().split("\"host_name\"", -1).length - 1;
   }
 
+  private int internal(int port, String tenant, String key, String secret) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/quantum?tenant="
+        + tenant + "&key=" + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8)));
+    if (secret != null) {
+      r.header(io.scopeline.query.peers.PeerProperties.SECRET_HEADER, secret);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   @Test
   void eachQuantumIsReadFromS3OnceAcrossReplicasAndADeadOwnerIsSkipped() throws Exception {
     List<Integer> ports = List.of(FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
     start(ports);
     infra.createBucketAndTable(BUCKET, TABLE);
+    List<String> keysOfA = new ArrayList<>();
     try (S3AsyncClient s3 = infra.s3Client(); DynamoDbAsyncClient dynamo = infra.dynamoClient()) {
       // 4 tenants × 4 quanta in the last 12 s.
       for (String t : List.of("peer-a", "peer-b", "peer-c", "peer-d")) {
-        store(s3, dynamo, t);
+        List<String> keys = store(s3, dynamo, t);
+        if (t.equals("peer-a")) {
+          keysOfA.addAll(keys);
+        }
       }
     }
-
     // Every replica serves every tenant, all at once and cold.
     List<CompletableFuture<Integer>> calls = new ArrayList<>();
     for (int port : ports) {
@@ -129,6 +143,12 @@ class PeerSingleFlightTest {
     calls.forEach(c -> assertThat(c.join()).isEqualTo(4));
     assertThat(total("s3", "hit")).as("S3 GETs for 16 quanta served by 3 replicas").isEqualTo(16);
     assertThat(total("peer", "hit")).as("quanta fetched from their owners").isPositive();
+    // The peer endpoint serves peers only (they send the shared secret), and a tenant only its own keys.
+    String key = keysOfA.get(0).substring("peer-a|".length());
+    assertThat(internal(ports.get(0), "peer-a", key, null)).isEqualTo(403);
+    assertThat(internal(ports.get(0), "peer-a", key, "guessed")).isEqualTo(403);
+    assertThat(internal(ports.get(0), "peer-a", key, SECRET)).isEqualTo(200);
+    assertThat(internal(ports.get(0), "peer-b", key, SECRET)).as("another tenant's key").isEqualTo(404);
 
     // An owner dies: the others read its quanta from S3 at once instead of failing.
     // (Only its server stops: closing a whole context would also stop the other replicas' shared Netty loops in this JVM.)
@@ -136,7 +156,7 @@ class PeerSingleFlightTest {
     double errorsBefore = total("peer", "error");
     io.scopeline.query.peers.PeerRing ring = new io.scopeline.query.peers.PeerRing(new io.scopeline.query.peers
         .PeerProperties("http://127.0.0.1:" + ports.get(1), ports.stream().map(p -> "http://127.0.0.1:" + p).toList(),
-            "", 0, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(10)));
+            "", 0, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(10), SECRET));
     String dead = "http://127.0.0.1:" + ports.get(0);
     try (S3AsyncClient s3 = infra.s3Client(); DynamoDbAsyncClient dynamo = infra.dynamoClient()) {
       for (int i = 0; ; i++) {

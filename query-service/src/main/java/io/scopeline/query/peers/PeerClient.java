@@ -20,7 +20,9 @@ public final class PeerClient {
   public Mono<byte[]> fetch(String peer, String tenant, String objectKey) {
     String uri = peer + PeerEndpoint.PATH + "?tenant=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "&key="
         + URLEncoder.encode(objectKey, StandardCharsets.UTF_8);
-    return http.get().uri(uri).responseSingle((response, body) -> {
+    HttpClient client = props.secret().isEmpty() ? http
+        : http.headers(h -> h.set(PeerProperties.SECRET_HEADER, props.secret()));
+    return client.get().uri(uri).responseSingle((response, body) -> {
       int status = response.status().code();
       if (status == 404) {
         return Mono.empty();

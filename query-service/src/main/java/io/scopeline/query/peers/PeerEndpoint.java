@@ -11,19 +11,35 @@ import reactor.core.publisher.Mono;
 /**
  * {@code GET /internal/quantum?tenant=…&key=…}: a quantum's stored bytes, for the replica's peers.
  * Served from this replica's single-flight byte cache, so many peers asking at once cost one read.
- * Only peers should reach it: keep {@code /internal/} off public ingress.
+ * Only peers should reach it: with a shared secret configured, only requests carrying it are
+ * served; keep {@code /internal/} off public ingress anyway. A tenant gets only its own keys.
  */
 public final class PeerEndpoint {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PeerEndpoint.class);
   public static final String PATH = "/internal/quantum";
 
   private final TieredReports reports;
+  private final byte[] secret;
 
-  public PeerEndpoint(TieredReports reports) {
+  /** @param secret what peers must send in {@link PeerProperties#SECRET_HEADER}; empty: nothing is asked */
+  public PeerEndpoint(TieredReports reports, String secret) {
     this.reports = reports;
+    this.secret = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private boolean fromPeer(ServerRequest request) {
+    if (secret.length == 0) {
+      return true;
+    }
+    String given = request.headers().firstHeader(PeerProperties.SECRET_HEADER);
+    return given != null
+        && java.security.MessageDigest.isEqual(secret, given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   public Mono<ServerResponse> quantum(ServerRequest request) {
+    if (!fromPeer(request)) {
+      return ServerResponse.status(403).bodyValue("peer requests need the replicas' shared secret");
+    }
     String tenant = request.queryParam("tenant").orElse("");
     String key = request.queryParam("key").orElse("");
     if (TenantId.problem(tenant) != null || key.isEmpty()) {

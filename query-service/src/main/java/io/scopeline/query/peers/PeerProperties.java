@@ -19,6 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refresh how often {@code dnsName} is resolved again
  * @param timeout longest wait for a peer's answer before reading from the stores instead
  * @param deadFor a peer that failed is skipped (the stores are read directly) for this long
+ * @param secret shared by every replica and sent with each peer request; a request to
+ *     {@code /internal/} without it is refused (403). Empty: anyone who reaches {@code /internal/}
+ *     is served, so keep it off public ingress. Without peering, {@code /internal/} is not served
  */
 @ConfigurationProperties("scopeline.query.peers")
 public record PeerProperties(
@@ -28,7 +31,11 @@ public record PeerProperties(
     @DefaultValue("4041") int port,
     @DefaultValue("10s") Duration refresh,
     @DefaultValue("2s") Duration timeout,
-    @DefaultValue("10s") Duration deadFor) {
+    @DefaultValue("10s") Duration deadFor,
+    @DefaultValue("") String secret) {
+  /** The header a replica proves itself with to its peers. */
+  public static final String SECRET_HEADER = "X-Scopeline-Peer-Secret";
+
 
   public boolean enabled() {
     return !self.isBlank() && (!urls.isEmpty() || !dnsName.isBlank());
