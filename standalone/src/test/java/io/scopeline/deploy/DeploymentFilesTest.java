@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DeploymentFilesTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   /** Variables the manifests set for the JVM or for interpolation, not for Spring. */
-  private static final Set<String> NOT_SPRING = Set.of("JAVA_TOOL_OPTIONS", "POD_IP");
+  private static final Set<String> NOT_SPRING = Set.of("JAVA_TOOL_OPTIONS", "POD_IP", "SPRING_APPLICATION_JSON");
   private static AppProperties props;
 
   @BeforeAll
@@ -83,6 +84,17 @@ class DeploymentFilesTest {
         assertThat(Integer.parseInt(container)).as(name + " exposes the port the app listens on").isEqualTo(port);
       }
     }
+    // Nothing is published beyond this machine, Redis wants a password, and the services do not use MinIO's root account.
+    for (Map.Entry<String, Object> e : services.entrySet()) {
+      for (Object mapping : list(cast(e.getValue()).get("ports"))) {
+        assertThat(String.valueOf(mapping)).as(e.getKey() + " publishes on loopback only").startsWith("127.0.0.1:");
+      }
+    }
+    assertThat(String.valueOf(cast(services.get("redis")).get("command"))).contains("--requirepass");
+    Map<String, Object> ingestEnv = cast(cast(services.get("ingest-1")).get("environment"));
+    assertThat(String.valueOf(ingestEnv.get("SCOPELINE_STORAGE_REDIS_URI"))).contains(":compose-redis-secret@");
+    assertThat(ingestEnv.get("SCOPELINE_STORAGE_ACCESSKEY"))
+        .isNotEqualTo(cast(cast(services.get("minio")).get("environment")).get("MINIO_ROOT_USER"));
     // Probes open pipes only to the app a control request names: one app id across both services.
     java.util.Set<Object> appIds = new java.util.HashSet<>();
     for (String name : List.of("ingest-1", "ingest-2", "query-1", "query-2")) {
@@ -118,13 +130,21 @@ class DeploymentFilesTest {
         case "v1 ConfigMap" -> V1ConfigMap.validateJsonElement(json);
         case "v1 Secret" -> V1Secret.validateJsonElement(json);
         case "v1 ServiceAccount" -> V1ServiceAccount.validateJsonElement(json);
+        case "networking.k8s.io/v1 NetworkPolicy" -> V1NetworkPolicy.validateJsonElement(json);
         case "policy/v1 PodDisruptionBudget" -> V1PodDisruptionBudget.validateJsonElement(json);
         case "autoscaling/v2 HorizontalPodAutoscaler" -> V2HorizontalPodAutoscaler.validateJsonElement(json);
         default -> throw new AssertionError("no schema check for " + o.get("apiVersion") + " " + kind);
       }
       if (kind.equals("ConfigMap") || kind.equals("Secret")) {
         Map<String, Object> data = cast(o.getOrDefault("data", o.get("stringData")));
-        data.keySet().forEach(k -> assertThat(props.reads(k)).as(dir + ": " + k + " is read by the app").isTrue());
+        data.keySet().forEach(k -> assertThat(props.reads(k) || NOT_SPRING.contains(k))
+            .as(dir + ": " + k + " is read by the app").isTrue());
+        if (data.containsKey("SPRING_APPLICATION_JSON")) {
+          // What it carries must parse and name settings the ingest service reads.
+          Map<?, ?> app = new Gson().fromJson((String) data.get("SPRING_APPLICATION_JSON"), Map.class);
+          Map<?, ?> client = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) app.get("scopeline")).get("kafka")).get("client");
+          assertThat(client.containsKey("security.protocol")).as(dir + ": Kafka client settings").isTrue();
+        }
       }
       for (Map<String, Object> c : Kustomize.containers(o)) {
         for (Object env : list(c.get("env"))) {
@@ -143,7 +163,22 @@ class DeploymentFilesTest {
       }
     }
     assertThat(kinds).contains("Deployment", "StatefulSet", "Service", "PodDisruptionBudget",
-        "HorizontalPodAutoscaler", "ConfigMap", "Secret", "ServiceAccount");
+        "HorizontalPodAutoscaler", "ConfigMap", "Secret", "ServiceAccount", "NetworkPolicy");
+    // Each service runs as its own identity (so each gets only its own access) and mounts no API token.
+    Map<String, Object> queryPods = cast(cast(cast(Kustomize.find(objects, "Deployment", "scopeline-query").get("spec"))
+        .get("template")).get("spec"));
+    Map<String, Object> ingestPods = cast(cast(cast(Kustomize.find(objects, "StatefulSet", "scopeline-ingest").get("spec"))
+        .get("template")).get("spec"));
+    assertThat(queryPods.get("serviceAccountName")).isEqualTo("scopeline-query");
+    assertThat(ingestPods.get("serviceAccountName")).isEqualTo("scopeline-ingest");
+    assertThat(List.of(queryPods, ingestPods)).allSatisfy(p -> assertThat(p.get("automountServiceAccountToken"))
+        .isEqualTo(false));
+    for (String service : List.of("scopeline-query", "scopeline-ingest")) {
+      assertThat(Kustomize.find(objects, "ServiceAccount", service)).as(service + "'s account").isNotNull();
+      Map<String, Object> policy = Kustomize.find(objects, "NetworkPolicy", service);
+      assertThat(policy).as(service + "'s network policy").isNotNull();
+      assertThat(list(cast(policy.get("spec")).get("policyTypes"))).containsExactlyInAnyOrder("Ingress", "Egress");
+    }
     // Ingest pods keep their names across restarts, and that name is their Kafka group member name
     // (static membership: a restarted pod gets its partitions back at once).
     Map<String, Object> ingest = Kustomize.find(objects, "StatefulSet", "scopeline-ingest");
@@ -169,12 +204,44 @@ class DeploymentFilesTest {
       objects.forEach(o -> assertThat(cast(o.get("metadata")).get("namespace")).as(Kustomize.name(o)).isNotNull());
     }
     if (dir.equals("overlays/prod")) {
-      Map<String, Object> sa = Kustomize.find(objects, "ServiceAccount", "scopeline");
-      assertThat(cast(cast(sa.get("metadata")).get("annotations"))).containsKey("eks.amazonaws.com/role-arn");
+      String ingestRole = (String) cast(cast(Kustomize.find(objects, "ServiceAccount", "scopeline-ingest")
+          .get("metadata")).get("annotations")).get("eks.amazonaws.com/role-arn");
+      String queryRole = (String) cast(cast(Kustomize.find(objects, "ServiceAccount", "scopeline-query")
+          .get("metadata")).get("annotations")).get("eks.amazonaws.com/role-arn");
+      assertThat(ingestRole).isNotBlank();
+      assertThat(queryRole).isNotBlank().isNotEqualTo(ingestRole);
       Map<String, Object> query = Kustomize.find(objects, "Deployment", "scopeline-query");
       assertThat(Kustomize.containers(query).get(0).get("image"))
           .isEqualTo("registry.example.com/scopeline/query-service:0.1.0");
       assertThat(cast(query.get("spec")).get("replicas")).isEqualTo(3);
     }
+  }
+
+  @Test
+  void theQueryServicesIamPolicyOnlyReadsAndTheIngestPolicyCoversWhatIngestCalls() throws Exception {
+    Gson gson = new Gson();
+    Set<String> query = actions(gson, "k8s/iam/query-policy.json");
+    Set<String> ingest = actions(gson, "k8s/iam/ingest-policy.json");
+    assertThat(query).containsExactlyInAnyOrder("s3:GetObject", "dynamodb:Query", "dynamodb:DescribeTable");
+    assertThat(query).noneMatch(a -> a.contains("Put") || a.contains("Delete") || a.contains("Write")
+        || a.contains("Update") || a.contains("Create"));
+    // What the ingest service calls: ObjectStore, ReportIndex, StorageBootstrap (HeadBucket needs ListBucket).
+    assertThat(ingest).contains("s3:PutObject", "s3:ListBucket", "dynamodb:PutItem", "dynamodb:BatchWriteItem",
+        "dynamodb:DescribeTable");
+    assertThat(ingest).noneMatch(a -> a.contains("Delete") || a.endsWith("*"));
+  }
+
+  private static Set<String> actions(Gson gson, String file) throws Exception {
+    Map<?, ?> doc = gson.fromJson(Files.readString(ROOT.resolve(file)), Map.class);
+    Set<String> out = new java.util.HashSet<>();
+    for (Object st : (List<?>) doc.get("Statement")) {
+      Object a = ((Map<?, ?>) st).get("Action");
+      if (a instanceof List<?> l) {
+        l.forEach(x -> out.add((String) x));
+      } else {
+        out.add((String) a);
+      }
+    }
+    return out;
   }
 }

@@ -22,8 +22,10 @@ public final class DependencyHealth {
 
     public KafkaHealth(KafkaProperties kafka) {
       this.bootstrap = kafka.bootstrapServers();
-      this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-          AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+      Map<String, Object> c = kafka.clientConfig();
+      c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+      c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+      this.admin = Admin.create(c);
     }
 
     @Override

@@ -100,7 +100,7 @@ public class IngestConfiguration {
   @Bean(destroyMethod = "close")
   KafkaSender<String, byte[]> kafkaSender(KafkaProperties kafka, BridgeProperties bridge) {
     Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.putAll(kafka.clientConfig());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, (int) bridge.produceLinger().toMillis());

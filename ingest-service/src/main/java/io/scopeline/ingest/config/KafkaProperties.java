@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     KIP-345): restarted after a crash under the same name, it gets its partitions back at once
  *     instead of after {@code sessionTimeout}; a graceful stop still hands them over at once. Empty
  *     (the default): dynamic membership. Each instance needs its own name (a pod's stable name).
+ * @param client further Kafka client settings for every producer, consumer and admin client, as
+ *     Kafka names them: TLS and SASL ({@code security.protocol: SASL_SSL},
+ *     {@code sasl.mechanism: SCRAM-SHA-512}, {@code sasl.jaas.config: …}, {@code ssl.truststore.location: …})
  */
 @ConfigurationProperties("scopeline.kafka")
 public record KafkaProperties(
@@ -32,7 +35,15 @@ public record KafkaProperties(
     @DefaultValue("false") boolean createTopics,
     @DefaultValue("6") int topicPartitions,
     @DefaultValue("45s") java.time.Duration sessionTimeout,
-    @DefaultValue("") String groupInstanceId) {
+    @DefaultValue("") String groupInstanceId,
+    @DefaultValue java.util.Map<String, String> client) {
+
+  /** The brokers and the extra client settings, for any Kafka client this service makes. */
+  public java.util.Map<String, Object> clientConfig() {
+    java.util.Map<String, Object> c = new java.util.HashMap<>(client);
+    c.put(org.apache.kafka.clients.CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return c;
+  }
 
   public boolean staticMembership() {
     return groupInstanceId != null && !groupInstanceId.isBlank();

@@ -1,11 +1,9 @@
 package io.scopeline.ingest.config;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -19,7 +17,7 @@ public final class TopicSetup {
     if (!kafka.createTopics()) {
       return;
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
       List<NewTopic> topics = List.of(new NewTopic(kafka.reportsTopic(), kafka.topicPartitions(), (short) 1),
           new NewTopic(kafka.deadLetterTopic(), 1, (short) 1),
           new NewTopic(kafka.probeStatusTopic(), 1, (short) 1));

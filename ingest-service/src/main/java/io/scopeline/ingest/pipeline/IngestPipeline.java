@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -99,7 +98,7 @@ public final class IngestPipeline implements SmartLifecycle {
 
   private ReceiverOptions<String, byte[]> options() {
     Map<String, Object> p = new HashMap<>();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.putAll(kafka.clientConfig());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.consumerGroup());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -220,7 +219,7 @@ public final class IngestPipeline implements SmartLifecycle {
     }
     KafkaReceiver<String, byte[]> r = KafkaReceiver.create(options());
     receiver = r;
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    admin = Admin.create(kafka.clientConfig());
     int parallelism = props.effectiveDecodeParallelism();
     // Each subscription to receive() is a new consumer: after a failure the chain subscribes again
     // and the new consumer resumes every partition from its last commit (records not committed
@@ -332,7 +331,7 @@ public final class IngestPipeline implements SmartLifecycle {
    * group explicitly, so the others take its partitions at once instead of after the session timeout.
    */
   private void leaveGroup() {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
       admin.removeMembersFromConsumerGroup(kafka.consumerGroup(), new RemoveMembersFromConsumerGroupOptions(
           List.of(new MemberToRemove(kafka.groupInstanceId())))).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
       log.info("Left group {} as {}: its partitions move to the other instances now", kafka.consumerGroup(),

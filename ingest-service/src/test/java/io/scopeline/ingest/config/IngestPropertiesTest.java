@@ -28,4 +28,15 @@ class IngestPropertiesTest {
         .isInstanceOf(BindException.class)
         .rootCause().hasMessageContaining("scopeline.ingest.gzip-level must be 1 (fastest) to 9 (smallest), not 0");
   }
+
+  @Test
+  void kafkaClientSettingsReachEveryClientUnderKafkasOwnNames() {
+    KafkaProperties yaml = new Binder(new MapConfigurationPropertySource(Map.of(
+        "scopeline.kafka.bootstrap-servers", "b-1:9096",
+        "scopeline.kafka.client[security.protocol]", "SASL_SSL",
+        "scopeline.kafka.client[sasl.mechanism]", "SCRAM-SHA-512")))
+        .bindOrCreate("scopeline.kafka", KafkaProperties.class);
+    assertThat(yaml.clientConfig()).containsEntry("bootstrap.servers", "b-1:9096")
+        .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+  }
 }
