@@ -477,7 +477,8 @@ class IngestServiceTest extends IngestTestBase {
       String key = StorageKeys.hotCopyKey(tenant, announced.objectKey());
       byte[] hot = redis.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
           io.lettuce.core.codec.ByteArrayCodec.INSTANCE)).sync().get(key);
-      io.scopeline.model.Report copy = io.scopeline.codec.ReportCodec.decode(hot,
+      io.scopeline.model.Report copy = io.scopeline.codec.ReportCodec.decode(
+          io.scopeline.keys.HotCopy.open(tenant, announced.objectKey(), hot),
           io.scopeline.codec.ReportFormat.MSGPACK_GZIP, io.scopeline.codec.ReportLimits.DEFAULT);
       assertThat(copy.shortcut()).isTrue();
       assertThat(copy.topology(io.scopeline.model.TopologyType.HOST).nodes().get("stopped-container;<host>")).isNotNull();
@@ -509,7 +510,8 @@ class IngestServiceTest extends IngestTestBase {
       // Announced after the hot copy: a reader that fetches at once finds it.
       byte[] hot = redis.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
           io.lettuce.core.codec.ByteArrayCodec.INSTANCE)).sync().get(StorageKeys.hotCopyKey(tenant, segment.objectKey()));
-      assertThat(io.scopeline.codec.ReportCodec.decode(hot, io.scopeline.codec.ReportFormat.MSGPACK_GZIP,
+      assertThat(io.scopeline.codec.ReportCodec.decode(io.scopeline.keys.HotCopy.open(tenant, segment.objectKey(), hot),
+          io.scopeline.codec.ReportFormat.MSGPACK_GZIP,
           io.scopeline.codec.ReportLimits.DEFAULT).topology(io.scopeline.model.TopologyType.HOST).nodes()
           .get("announced-host;<host>")).isNotNull();
     }

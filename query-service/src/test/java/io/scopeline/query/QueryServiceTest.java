@@ -127,7 +127,8 @@ class QueryServiceTest extends QueryTestBase {
     String key = StorageKeys.objectKey(tenant, q, 0, 7);
     try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
         var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-      c.sync().set(StorageKeys.hotCopyKey(tenant, key), ReportCodec.encode(host("hot", now), ReportFormat.MSGPACK_GZIP));
+      c.sync().set(StorageKeys.hotCopyKey(tenant, key), io.scopeline.keys.HotCopy.seal(tenant, key,
+          ReportCodec.encode(host("hot", now), ReportFormat.MSGPACK_GZIP)));
     }
     dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(
         io.scopeline.service.storage.IndexRows.item(StorageKeys.indexHashKey(tenant, q),
@@ -135,6 +136,27 @@ class QueryServiceTest extends QueryTestBase {
     double before = s3Gets();
     assertThat(getReport(tenant.value(), "").topology(TopologyType.HOST).nodes().get("hot;<host>")).isNotNull();
     assertThat(s3Gets()).isEqualTo(before);
+  }
+
+  @Test
+  void aHotCopyCopiedIntoAnotherTenantsKeysIsNotServedThere() {
+    TenantId victim = TenantId.of("hot-victim");
+    TenantId reader = TenantId.of("hot-reader");
+    long now = now();
+    long q = QUANTA.startOf(now - 1_000_000_000L);
+    String victimKey = StorageKeys.objectKey(victim, q, 0, 8);
+    // The reader's own segment, stored as the ingest side stores it...
+    String readerKey = store(reader, now - 1_000_000_000L, 0, host("readers-own", now));
+    try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
+        var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+      // ...and, under its hot copy key, the victim's copy of the victim's segment.
+      c.sync().set(StorageKeys.hotCopyKey(reader, readerKey), io.scopeline.keys.HotCopy.seal(victim, victimKey,
+          ReportCodec.encode(host("victims-secret", now), ReportFormat.MSGPACK_GZIP)));
+    }
+    var hosts = getReport(reader.value(), "").topology(TopologyType.HOST).nodes();
+    assertThat(hosts.get("victims-secret;<host>")).isNull();
+    assertThat(hosts.get("readers-own;<host>")).as("read from S3 instead").isNotNull();
+    assertThat(meters.counter("scopeline.query.tier", "tier", "redis", "result", "rejected").count()).isPositive();
   }
 
   @Test
@@ -249,8 +271,8 @@ class QueryServiceTest extends QueryTestBase {
     try (RedisClient redis = RedisClient.create(SharedInfrastructure.get().redis().uri());
         var c = redis.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
       // As the ingest side leaves it between the hot copy and the index row.
-      c.sync().set(StorageKeys.hotCopyKey(tenant, key), ReportCodec.encode(host("not-yet-indexed", now),
-          ReportFormat.MSGPACK_GZIP));
+      c.sync().set(StorageKeys.hotCopyKey(tenant, key), io.scopeline.keys.HotCopy.seal(tenant, key,
+          ReportCodec.encode(host("not-yet-indexed", now), ReportFormat.MSGPACK_GZIP)));
       c.sync().zadd(StorageKeys.recentKey(tenant), q / 1_000_000L, key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     Report live = getReport(tenant.value(), "");

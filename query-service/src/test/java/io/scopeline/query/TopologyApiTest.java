@@ -137,7 +137,8 @@ class TopologyApiTest extends QueryTestBase {
       // What the ingest side does for a shortcut: hot copy, recent set, announcement.
       String objectKey = StorageKeys.shortcutObjectKey(tenant, now, "0-1");
       String key = StorageKeys.hotCopyKey(tenant, objectKey);
-      c.sync().set(key, ReportCodec.encode(host("started", now), ReportFormat.MSGPACK_GZIP));
+      c.sync().set(key, io.scopeline.keys.HotCopy.seal(tenant, objectKey,
+          ReportCodec.encode(host("started", now), ReportFormat.MSGPACK_GZIP)));
       c.sync().zadd(StorageKeys.recentKey(tenant), now / 1_000_000L, objectKey.getBytes(StandardCharsets.UTF_8));
       c.sync().publish(StorageKeys.notificationChannel(tenant),
           ("{\"type\":\"shortcut\",\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));

@@ -10,6 +10,7 @@ import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.ingest.store.ObjectStore;
 import io.scopeline.ingest.store.ReportIndex;
 import io.scopeline.keys.Announcement;
+import io.scopeline.keys.HotCopy;
 import io.scopeline.keys.StorageKeys;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,8 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
         .subscribeOn(cpu)
         .flatMap(encoded -> objects.put(key, encoded)
             // The recent set lets readers find the hot copy before the index row exists.
-            .then(Mono.when(hot.put(StorageKeys.hotCopyKey(segment.tenant(), key), encoded, props.hotCopyTtl()),
+            .then(Mono.when(hot.put(StorageKeys.hotCopyKey(segment.tenant(), key),
+                    HotCopy.seal(segment.tenant(), key, encoded), props.hotCopyTtl()),
                 hot.remember(StorageKeys.recentKey(segment.tenant()), segment.quantumStart() / 1_000_000L, key,
                     props.hotCopyTtl())))
             // Readers with a live window of the tenant fold the hot copy in at once (best effort:

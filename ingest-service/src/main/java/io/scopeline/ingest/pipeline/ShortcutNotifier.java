@@ -6,6 +6,7 @@ import io.scopeline.codec.ReportFormat;
 import io.scopeline.ingest.config.IngestProperties;
 import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.keys.Announcement;
+import io.scopeline.keys.HotCopy;
 import io.scopeline.keys.StorageKeys;
 import reactor.core.publisher.Mono;
 
@@ -31,7 +32,7 @@ public final class ShortcutNotifier {
     String objectKey = StorageKeys.shortcutObjectKey(d.tenant(), d.timestampNanos(), id);
     String key = StorageKeys.hotCopyKey(d.tenant(), objectKey);
     return Mono.fromCallable(() -> ReportCodec.encode(d.report(), ReportFormat.MSGPACK_GZIP))
-        .flatMap(bytes -> hot.put(key, bytes, props.hotCopyTtl()))
+        .flatMap(bytes -> hot.put(key, HotCopy.seal(d.tenant(), objectKey, bytes), props.hotCopyTtl()))
         .then(hot.remember(StorageKeys.recentKey(d.tenant()), d.timestampNanos() / 1_000_000L, objectKey,
             props.hotCopyTtl()))
         .then(hot.publish(StorageKeys.notificationChannel(d.tenant()),

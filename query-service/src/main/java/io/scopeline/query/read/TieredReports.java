@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.codec.ReportLimits;
+import io.scopeline.keys.HotCopy;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * errors are counted per tier as {@code scopeline.query.tier{tier,result}}.
  */
 public final class TieredReports {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TieredReports.class);
   private final AsyncCache<String, Report> memory;
   /** Stored bytes, briefly: concurrent loads of one key (local or from peers) share one read. */
   private final AsyncCache<String, byte[]> bytes = Caffeine.newBuilder().maximumWeight(64L << 20)
@@ -101,7 +103,7 @@ public final class TieredReports {
   /** The stored bytes of a quantum from this replica's tiers (Redis hot copy, then S3), single-flight. */
   public Mono<byte[]> localBytes(TenantId tenant, String objectKey) {
     return Mono.fromFuture(() -> bytes.get(tenant.value() + "|" + objectKey, (k, executor) ->
-        fromRedis(StorageKeys.hotCopyKey(tenant, objectKey))
+        fromRedis(tenant, objectKey)
             .switchIfEmpty(Mono.defer(() -> fromS3(objectKey)))
             .toFuture()));
   }
@@ -114,9 +116,20 @@ public final class TieredReports {
     });
   }
 
-  private Mono<byte[]> fromRedis(String key) {
+  private Mono<byte[]> fromRedis(TenantId tenant, String objectKey) {
+    String key = StorageKeys.hotCopyKey(tenant, objectKey);
     return timed("redis", redis.connection().flatMap(c -> c.reactive().get(key)).timeout(redis.timeout()))
-        .doOnNext(v -> count("redis", "hit"))
+        .flatMap(stored -> {
+          byte[] content = HotCopy.open(tenant, objectKey, stored);
+          if (content == null) {
+            // Not sealed for this tenant and key: not served; the segment is read from S3 instead.
+            count("redis", "rejected");
+            log.warn("Hot copy {} is not {}'s copy of {}; ignoring it", key, tenant, objectKey);
+            return Mono.empty();
+          }
+          count("redis", "hit");
+          return Mono.just(content);
+        })
         .switchIfEmpty(Mono.fromRunnable(() -> count("redis", "miss")))
         .onErrorResume(e -> {
           count("redis", "error");
