@@ -18,6 +18,8 @@ COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 USER 10001
 EXPOSE 4041
+# Health and metrics (management.server.port).
+EXPOSE 4141
 # The heap follows the container's memory limit; an OutOfMemoryError restarts the container.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

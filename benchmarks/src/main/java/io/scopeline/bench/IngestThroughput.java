@@ -162,6 +162,7 @@ public final class IngestThroughput {
       long heapBefore = rt.totalMemory() - rt.freeMemory();
       Map<String, Object> props = new HashMap<>();
       props.put("server.port", "0");
+      props.put("management.server.port", "0");
       props.put("scopeline.kafka.bootstrap-servers", kafka.bootstrapServers());
       props.put("scopeline.kafka.consumer-group", "bench-ingest");
       props.put("scopeline.storage.access-key", KEY);

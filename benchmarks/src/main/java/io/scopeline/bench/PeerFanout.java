@@ -146,6 +146,7 @@ public final class PeerFanout {
     for (int port : ports) {
       Map<String, Object> p = new HashMap<>(base);
       p.put("server.port", port);
+      p.put("management.server.port", port);
       if (peers) {
         p.put("scopeline.query.peers.self", "http://127.0.0.1:" + port);
         p.put("scopeline.query.peers.urls", String.join(",", urls));

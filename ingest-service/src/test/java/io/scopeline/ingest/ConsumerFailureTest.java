@@ -63,8 +63,8 @@ class ConsumerFailureTest extends IngestTestBase {
     assertThat(meters.counter("scopeline.ingest.pipeline.restarts").count()).isGreaterThan(restartsBefore);
     // Recovered: ready again, and health says what happened.
     await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-        http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
-    http.get().uri("/actuator/health").exchange().expectBody()
+        management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk());
+    management.get().uri("/actuator/health").exchange().expectBody()
         .jsonPath("$.components.ingestPartitions.status").isEqualTo("UP")
         .jsonPath("$.components.ingestPartitions.details.lastFailure").value(f ->
             assertThat(f.toString()).contains("FencedInstanceIdException"))
@@ -73,7 +73,7 @@ class ConsumerFailureTest extends IngestTestBase {
     // While consumption is not running, readiness is DOWN (503), with the reason.
     pipeline.stop();
     try {
-      http.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503).expectBody()
+      management.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503).expectBody()
           .jsonPath("$.components.ingestPartitions.status").isEqualTo("OUT_OF_SERVICE");
     } finally {
       pipeline.start();

@@ -145,11 +145,11 @@ class IngestServiceTest extends IngestTestBase {
 
   @Test
   void readinessReflectsStorageAndKafka() {
-    http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
+    management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody()
         .jsonPath("$.status").isEqualTo("UP")
         .jsonPath("$.components.storageBootstrap.status").isEqualTo("UP")
         .jsonPath("$.components.kafkaHealth.status").isEqualTo("UP");
-    http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+    management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
         .value(b -> assertThat(b).contains("scopeline_ingest_records"));
   }
 
@@ -440,14 +440,14 @@ class IngestServiceTest extends IngestTestBase {
       assertThat(committed == null ? 0 : committed.offset()).isLessThanOrEqualTo(firstOffset);
       assertThat(stored.objectKeys(tenant)).as("nothing indexed before the object is stored").isEmpty();
       // Health says what is going on (readiness does not: the bridge can still take reports into Kafka).
-      await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> http.get().uri("/actuator/health").exchange()
+      await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> management.get().uri("/actuator/health").exchange()
           .expectBody().jsonPath("$.components.storeHealth.status").isEqualTo("DEGRADED")
           .jsonPath("$.components.storeHealth.details.s3").value(v -> assertThat(v.toString())
               .contains("writes failing").contains("nothing is lost")));
     } finally {
       s3Server.restart();
     }
-    await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> http.get().uri("/actuator/health").exchange()
+    await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> management.get().uri("/actuator/health").exchange()
         .expectBody().jsonPath("$.components.storeHealth.status").isEqualTo("UP"));
     await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(stored.hostIds(tenant)).containsAll(expected));
     long end = lastOffset + 1;
@@ -547,7 +547,7 @@ class IngestServiceTest extends IngestTestBase {
       await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
           assertThat(stored.hostIds(tenant)).contains("without-redis;<host>"));
       assertThat(meters.counter("scopeline.ingest.redis.failures").count()).isGreaterThan(failuresBefore);
-      http.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
+      management.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
           .jsonPath("$.components.redisHealth.status").isEqualTo("DEGRADED");
     } finally {
       redis.restart();

@@ -80,13 +80,21 @@ abstract class IngestTestBase {
   @Autowired
   MeterRegistry meters;
 
+  /** The actuator's own port (a random one here, as the public one is). */
+  @Value("${local.management.port}")
+  int managementPort;
+
   WebTestClient http;
+  /** Health and metrics, on the management port. */
+  WebTestClient management;
   StoredReports stored;
 
   @BeforeEach
   void setUp() {
     http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
         .build();
+    management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort)
+        .responseTimeout(Duration.ofSeconds(30)).build();
     stored = new StoredReports(s3, dynamo, storage.s3().bucket(), storage.dynamodb().table());
     if (!pipeline.isRunning()) {
       pipeline.start();

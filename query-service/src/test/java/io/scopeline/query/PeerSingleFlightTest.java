@@ -55,6 +55,7 @@ class PeerSingleFlightTest {
     for (int port : ports) {
       Map<String, Object> p = new HashMap<>(infra.springProperties());
       p.put("server.port", port);
+      p.put("management.server.port", port);
       p.put("scopeline.storage.s3.bucket", BUCKET);
       p.put("scopeline.storage.dynamodb.table", TABLE);
       p.put("scopeline.query.peers.self", "http://127.0.0.1:" + port);

@@ -44,6 +44,13 @@ class DeploymentFilesTest {
         "SCOPELINE_QUERY_PEERS_DNSNAME", "SCOPELINE_STORAGE_CREATERESOURCES");
   }
 
+  /** The port a service serves health and metrics on, from its own application.yml. */
+  private static int managementPort(String module) throws Exception {
+    Map<String, Object> yml = Kustomize.yamlDocuments(ROOT.resolve(module + "/src/main/resources/application.yml"))
+        .get(0);
+    return (Integer) cast(cast(yml.get("management")).get("server")).get("port");
+  }
+
   /** The HTTP port a service listens on, from its own application.yml. */
   private static int appPort(String module) throws Exception {
     Map<String, Object> yml = Kustomize.yamlDocuments(ROOT.resolve(module + "/src/main/resources/application.yml"))
@@ -152,11 +159,14 @@ class DeploymentFilesTest {
           assertThat(props.reads(key) || NOT_SPRING.contains(key)).as(dir + ": " + key).isTrue();
         }
         Set<String> ports = Set.copyOf(list(c.get("ports")).stream().map(p -> (String) cast(p).get("name")).toList());
-        int expected = Kustomize.name(o).contains("ingest") ? appPort("ingest-service") : appPort("query-service");
-        assertThat(list(c.get("ports")).stream().map(p -> cast(p).get("containerPort")).toList()).containsExactly(expected);
+        String module = Kustomize.name(o).contains("ingest") ? "ingest-service" : "query-service";
+        assertThat(list(c.get("ports")).stream().map(p -> cast(p).get("containerPort")).toList())
+            .containsExactly(appPort(module), managementPort(module));
+        assertThat(managementPort(module)).as("health and metrics stay off the public port").isNotEqualTo(appPort(module));
         for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
           Map<String, Object> get = cast(cast(c.get(probe)).get("httpGet"));
           assertThat(ports).as(probe + " port").contains((String) get.get("port"));
+          assertThat(get.get("port")).as(probe + " on the management port").isEqualTo("management");
           assertThat((String) get.get("path")).startsWith("/actuator/health/");
         }
         assertThat(cast(c.get("resources")).keySet()).contains("requests", "limits");

@@ -57,6 +57,7 @@ class ControlsAcrossReplicasTest {
       int port = FreePorts.pick();
       Map<String, Object> p = new HashMap<>(SharedInfrastructure.get().springProperties());
       p.put("server.port", port);
+      p.put("management.server.port", port);
       p.put("spring.config.name", "control-replica");
       p.put("server.shutdown", "immediate");
       p.put("scopeline.control.timeout", "5s");
