@@ -56,6 +56,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
     "scopeline.bridge.max-concurrent-uploads=4",
     "scopeline.bridge.body-timeout=2s",
     "scopeline.liveness.min-silence=1s",
+    // Tests read per-tenant counters of many tenants in one context; the bound has its own test.
+    "scopeline.ingest.tenant-metrics.limit=100000",
     "scopeline.liveness.check-interval=200ms",
     // Probes of many tests go quiet together; the stall rule has its own unit tests.
     "scopeline.liveness.stall-min-probes=100000"})

@@ -150,9 +150,10 @@ public class IngestConfiguration {
   @Bean
   IngestPipeline ingestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder,
       SegmentWriter writer, DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage,
-      LivenessMonitor liveness, Scheduler decodeScheduler, MeterRegistry meters, TopicSetup topics) {
+      LivenessMonitor liveness, Scheduler decodeScheduler, MeterRegistry meters, TopicSetup topics,
+      TenantMetricsProperties tenantMetrics) {
     return new IngestPipeline(kafka, props, decoder, writer, deadLetters, shortcuts, storage, liveness,
-        decodeScheduler, meters);
+        decodeScheduler, meters, new io.scopeline.ingest.pipeline.TenantMeters(meters, tenantMetrics));
   }
 
   @Bean

@@ -57,6 +57,7 @@ public final class IngestPipeline implements SmartLifecycle {
   private final Map<TopicPartition, PartitionQuanta> partitions = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Gauge> lagGauges = new ConcurrentHashMap<>();
   private final MeterRegistry meters;
+  private final TenantMeters tenantMeters;
   private final io.micrometer.core.instrument.Counter consumed;
   private volatile KafkaReceiver<String, byte[]> receiver;
   /** Looks up partitions' end offsets at assignment (where replayed records stop). */
@@ -72,8 +73,9 @@ public final class IngestPipeline implements SmartLifecycle {
 
   public IngestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder, SegmentWriter writer,
       DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage, LivenessMonitor liveness,
-      Scheduler decodeScheduler, MeterRegistry meters) {
+      Scheduler decodeScheduler, MeterRegistry meters, TenantMeters tenantMeters) {
     this.kafka = kafka;
+    this.tenantMeters = tenantMeters;
     this.props = props;
     this.decoder = decoder;
     this.writer = writer;
@@ -235,9 +237,7 @@ public final class IngestPipeline implements SmartLifecycle {
                   consumed.increment();
                   if (d instanceof Decoded.Accepted a) {
                     String tenant = a.tenant().value();
-                    meters.counter("scopeline.ingest.reports.received", "tenant", tenant).increment();
-                    meters.counter("scopeline.ingest.bytes.received", "tenant", tenant)
-                        .increment(a.record().value().length);
+                    tenantMeters.received(tenant, a.record().value().length);
                     liveness.reportSeen(tenant, a.probeId(), a.report().windowNanos(), hostName(a.report()));
                   }
                   PartitionQuanta q = partitionOf(d);
