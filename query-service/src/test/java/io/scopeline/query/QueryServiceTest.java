@@ -71,6 +71,20 @@ class QueryServiceTest extends QueryTestBase {
   }
 
   @Test
+  void anApiKeyNamesItsTenantAndCannotBeTurnedToAnother() {
+    TenantId tenant = TenantId.of("key-tenant");
+    long now = now();
+    store(tenant, now - 1_000_000_000L, 0, host("keyed", now));
+    http.get().uri("/api/topology/hosts").header("Authorization", "Bearer query-test-key").exchange()
+        .expectStatus().isOk().expectBody(String.class).value(b -> assertThat(b).contains("keyed;<host>"));
+    http.get().uri("/api/topology/hosts").header("Authorization", "Bearer query-test-key")
+        .header(io.scopeline.codec.WireHeaders.ORG_ID, "window-tenant").exchange()
+        .expectStatus().isUnauthorized().expectBody(String.class).value(b -> assertThat(b).contains("another tenant"));
+    http.get().uri("/api/topology/hosts").header("Authorization", "Bearer not-a-key").exchange()
+        .expectStatus().isUnauthorized().expectBody(String.class).value(b -> assertThat(b).contains("unknown API key"));
+  }
+
+  @Test
   void withoutPeersThereIsNoPeerEndpoint() {
     TenantId owner = TenantId.of("peer-owner");
     long now = now();

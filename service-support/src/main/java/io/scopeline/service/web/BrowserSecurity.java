@@ -3,7 +3,7 @@ package io.scopeline.service.web;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The browser-facing protections both services apply to every request. */
+/** The protections both services apply to every request: who may name a tenant, and what browsers may do. */
 @Configuration(proxyBeanMethods = false)
 public class BrowserSecurity {
 
@@ -16,5 +16,11 @@ public class BrowserSecurity {
   @Bean
   SecurityHeaders securityHeaders() {
     return new SecurityHeaders();
+  }
+
+  /** Tenants named by API keys, or by X-Scope-OrgID from trusted proxies only. */
+  @Bean
+  TenantGate tenantGate(TenantGateProperties props) {
+    return new TenantGate(props);
   }
 }
