@@ -82,6 +82,13 @@ class QueryServiceTest extends QueryTestBase {
         .expectStatus().isUnauthorized().expectBody(String.class).value(b -> assertThat(b).contains("another tenant"));
     http.get().uri("/api/topology/hosts").header("Authorization", "Bearer not-a-key").exchange()
         .expectStatus().isUnauthorized().expectBody(String.class).value(b -> assertThat(b).contains("unknown API key"));
+    // A plain key reads; acting through probes needs an operator's.
+    http.post().uri("/api/control/probe1/node1/docker_stop_container").header("Authorization", "Bearer query-test-key")
+        .exchange().expectStatus().isForbidden().expectBody(String.class)
+        .value(b -> assertThat(b).contains("needs an operator"));
+    http.post().uri("/api/control/probe1/node1/docker_stop_container")
+        .header("Authorization", "Bearer query-operator-key").exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("not connected"));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.scopeline.query.control;
 
 import io.scopeline.service.web.Rejected;
+import io.scopeline.service.web.Roles;
 
 import io.scopeline.control.ControlWire;
 import io.scopeline.keys.TenantId;
@@ -36,6 +37,7 @@ public final class ControlApi {
     String probeId = request.pathVariable("probeID");
     try {
       tenant = requests.tenant(request.headers().asHttpHeaders());
+      Roles.requireOperator(request.headers().asHttpHeaders(), "a control");
       String problem = ControlKeys.problem("probe", probeId);
       if (problem != null) {
         return ApiRequests.error(HttpStatus.BAD_REQUEST, problem);
@@ -61,8 +63,10 @@ public final class ControlApi {
   }
 
   public Mono<ServerResponse> deletePipe(ServerRequest request) {
-    return withPipe(request, (tenant, id) -> pipes.close(tenant, id, "deleted")
-        .then(ServerResponse.ok().build()));
+    return withPipe(request, (tenant, id) -> {
+      Roles.requireOperator(request.headers().asHttpHeaders(), "closing a pipe");
+      return pipes.close(tenant, id, "deleted").then(ServerResponse.ok().build());
+    });
   }
 
   private Mono<ServerResponse> withPipe(ServerRequest request,

@@ -3,6 +3,7 @@ package io.scopeline.service.control;
 import io.scopeline.service.web.Rejected;
 
 import io.scopeline.keys.TenantId;
+import io.scopeline.service.web.Roles;
 import io.scopeline.service.web.Upgrades;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -53,7 +54,9 @@ public final class PipeSocket implements WebSocketHandler {
     if (problem != null) {
       throw new Rejected(HttpStatus.BAD_REQUEST, problem);
     }
-    return new End(tenants.of(headers), m.group(1), m.group(2) == null ? PipeEnd.UI : PipeEnd.PROBE);
+    TenantId tenant = tenants.of(headers);
+    Roles.requireOperator(headers, "a pipe");
+    return new End(tenant, m.group(1), m.group(2) == null ? PipeEnd.UI : PipeEnd.PROBE);
   }
 
   /** Refuses, before the upgrade, sockets to a pipe that was closed (404, as Scope answers). */

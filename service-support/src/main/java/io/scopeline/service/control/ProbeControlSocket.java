@@ -4,6 +4,7 @@ import io.scopeline.service.web.Rejected;
 
 import io.scopeline.control.ControlWire;
 import io.scopeline.keys.TenantId;
+import io.scopeline.service.web.Roles;
 import io.scopeline.service.web.Upgrades;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -49,7 +50,9 @@ public final class ProbeControlSocket implements WebSocketHandler {
     if (problem != null) {
       throw new Rejected(HttpStatus.BAD_REQUEST, problem);
     }
-    return new Probe(tenants.of(headers), id);
+    TenantId tenant = tenants.of(headers);
+    Roles.requireOperator(headers, "a control socket");
+    return new Probe(tenant, id);
   }
 
   /** Refuses a bad control socket with a status and reason before the upgrade, as Scope does. */

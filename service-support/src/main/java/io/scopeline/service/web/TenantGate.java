@@ -23,6 +23,8 @@ import reactor.core.publisher.Mono;
  * {@code X-Scope-OrgID} of its own only when it comes from a trusted proxy. A tenant header from
  * elsewhere, an unknown key, or a key beside a header naming another tenant is refused (401).
  * Requests naming no tenant go on (the configured default tenant, or the handlers' 401).
+ * The caller's {@link Roles role} travels in {@link Roles#HEADER}: the key's (viewer unless it
+ * says operator), a trusted proxy's own, and otherwise none, which is an operator.
  */
 public final class TenantGate implements WebFilter, Ordered {
   private final List<Cidr> trusted;
@@ -53,18 +55,43 @@ public final class TenantGate implements WebFilter, Ordered {
       if (claimed != null && !claimed.equals(tenant)) {
         return refuse(exchange, WireHeaders.ORG_ID + " names another tenant than the API key");
       }
-      ServerHttpRequest asTenant = request.mutate().headers(h -> h.set(WireHeaders.ORG_ID, tenant)).build();
+      String role = roleOf(key);
+      ServerHttpRequest asTenant = request.mutate().headers(h -> {
+        h.set(WireHeaders.ORG_ID, tenant);
+        h.set(Roles.HEADER, role);
+      }).build();
       return chain.filter(exchange.mutate().request(asTenant).build());
     }
-    if (claimed != null && !fromTrustedProxy(request)) {
+    boolean trustedProxy = fromTrustedProxy(request);
+    if (claimed != null && !trustedProxy) {
       return refuse(exchange, WireHeaders.ORG_ID + " is taken only from trusted proxies"
           + " (scopeline.security.tenants.trusted-proxies); send an API key (Authorization: Bearer <key>)");
+    }
+    if (!trustedProxy && headers.containsHeader(Roles.HEADER)) {
+      // Only a gateway says what a caller may do.
+      ServerHttpRequest stripped = request.mutate().headers(h -> h.remove(Roles.HEADER)).build();
+      return chain.filter(exchange.mutate().request(stripped).build());
     }
     return chain.filter(exchange);
   }
 
-  /** The tenant of {@code key}, compared in constant time against every configured key. */
+  /** A key's value is {@code <tenant>} (a viewer) or {@code <tenant>:operator}. */
   private String tenantOf(String key) {
+    String v = valueOf(key);
+    if (v == null) {
+      return null;
+    }
+    int colon = v.lastIndexOf(':');
+    return colon < 0 ? v : v.substring(0, colon);
+  }
+
+  private String roleOf(String key) {
+    String v = valueOf(key);
+    return v != null && v.endsWith(":" + Roles.OPERATOR) ? Roles.OPERATOR : Roles.VIEWER;
+  }
+
+  /** The configured value of {@code key}, compared in constant time against every configured key. */
+  private String valueOf(String key) {
     byte[] given = key.getBytes(StandardCharsets.UTF_8);
     String found = null;
     for (Map.Entry<String, String> e : apiKeys.entrySet()) {

@@ -15,7 +15,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 class TenantGateTest {
   private final TenantGate gate = new TenantGate(new TenantGateProperties(List.of("127.0.0.1/8", "::1/128",
-      "10.42.0.0/16"), Map.of("key-of-acme", "acme")));
+      "10.42.0.0/16"), Map.of("key-of-acme", "acme", "operator-of-acme", "acme:operator")));
 
   /** The tenant header the handlers would see, or the refusal's status. */
   private static String pass(TenantGate gate, MockServerHttpRequest request) {
@@ -56,6 +56,31 @@ class TenantGateTest {
     // Naming no tenant (the default tenant, or the handlers' own 401) and a probe's own token pass.
     assertThat(pass(gate, from("203.0.113.9").build())).isEqualTo("null");
     assertThat(pass(gate, from("203.0.113.9").header("Authorization", "Scope-Probe token=t").build())).isEqualTo("null");
+  }
+
+  /** The role header the handlers would see ("null": none, an operator). */
+  private static String role(TenantGate gate, MockServerHttpRequest request) {
+    MockServerWebExchange exchange = MockServerWebExchange.from(request);
+    AtomicReference<String> seen = new AtomicReference<>("refused");
+    gate.filter(exchange, e -> {
+      seen.set(String.valueOf(e.getRequest().getHeaders().getFirst(Roles.HEADER)));
+      return reactor.core.publisher.Mono.empty();
+    }).block();
+    return seen.get();
+  }
+
+  @Test
+  void aKeyIsAViewerUnlessItSaysOperatorAndOnlyAGatewaySetsARole() throws Exception {
+    assertThat(pass(gate, from("203.0.113.9").header("Authorization", "Bearer operator-of-acme").build()))
+        .isEqualTo("acme");
+    assertThat(role(gate, from("203.0.113.9").header("Authorization", "Bearer operator-of-acme").build()))
+        .isEqualTo("operator");
+    assertThat(role(gate, from("203.0.113.9").header("Authorization", "Bearer key-of-acme")
+        .header(Roles.HEADER, "operator").build())).as("a viewer's key cannot claim more").isEqualTo("viewer");
+    assertThat(role(gate, from("10.42.0.9").header(Roles.HEADER, "viewer").build())).as("a gateway's word")
+        .isEqualTo("viewer");
+    assertThat(role(gate, from("203.0.113.9").header(Roles.HEADER, "viewer").build())).as("not a gateway")
+        .isEqualTo("null");
   }
 
   @Test
