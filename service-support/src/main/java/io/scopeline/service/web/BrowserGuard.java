@@ -1,8 +1,6 @@
 package io.scopeline.service.web;
 
-import io.scopeline.service.ScopeAppInfo;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -10,7 +8,6 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -49,11 +46,7 @@ public final class BrowserGuard implements WebFilter, Ordered {
     if (problem == null) {
       return chain.filter(exchange);
     }
-    var response = exchange.getResponse();
-    response.setStatusCode(HttpStatus.FORBIDDEN);
-    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-    byte[] body = ScopeAppInfo.jsonString(problem).getBytes(StandardCharsets.UTF_8);
-    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    return new Rejected(HttpStatus.FORBIDDEN, problem).writeTo(exchange);
   }
 
   /** Null when the request may proceed; else why not. */

@@ -1,6 +1,11 @@
 package io.scopeline.service.web;
 
+import io.scopeline.service.ScopeAppInfo;
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /** A request that cannot be answered: the status to give and the reason, for the caller to read. */
 public final class Rejected extends RuntimeException {
@@ -13,5 +18,14 @@ public final class Rejected extends RuntimeException {
 
   public HttpStatus status() {
     return status;
+  }
+
+  /** Answers {@code exchange} with this status and the reason as a JSON string, as Scope answers errors. */
+  public Mono<Void> writeTo(ServerWebExchange exchange) {
+    var response = exchange.getResponse();
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    byte[] body = ScopeAppInfo.jsonString(getMessage()).getBytes(StandardCharsets.UTF_8);
+    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
   }
 }

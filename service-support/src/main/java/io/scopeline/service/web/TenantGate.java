@@ -1,7 +1,6 @@
 package io.scopeline.service.web;
 
 import io.scopeline.codec.WireHeaders;
-import io.scopeline.service.ScopeAppInfo;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +9,6 @@ import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -118,10 +116,6 @@ public final class TenantGate implements WebFilter, Ordered {
   }
 
   private static Mono<Void> refuse(ServerWebExchange exchange, String reason) {
-    var response = exchange.getResponse();
-    response.setStatusCode(HttpStatus.UNAUTHORIZED);
-    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-    byte[] body = ScopeAppInfo.jsonString(reason).getBytes(StandardCharsets.UTF_8);
-    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    return new Rejected(HttpStatus.UNAUTHORIZED, reason).writeTo(exchange);
   }
 }

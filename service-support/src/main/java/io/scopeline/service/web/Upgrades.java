@@ -1,10 +1,7 @@
 package io.scopeline.service.web;
 
-import io.scopeline.service.ScopeAppInfo;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
-import org.springframework.http.MediaType;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
@@ -24,16 +21,8 @@ public final class Upgrades {
         return chain.filter(exchange);
       }
       return Mono.defer(() -> check.apply(p, exchange)).thenReturn(true)
-          .onErrorResume(Rejected.class, e -> reject(exchange, e).thenReturn(false))
+          .onErrorResume(Rejected.class, e -> e.writeTo(exchange).thenReturn(false))
           .flatMap(passed -> passed ? chain.filter(exchange) : Mono.empty());
     };
-  }
-
-  private static Mono<Void> reject(ServerWebExchange exchange, Rejected e) {
-    var response = exchange.getResponse();
-    response.setStatusCode(e.status());
-    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-    byte[] body = ScopeAppInfo.jsonString(e.getMessage()).getBytes(StandardCharsets.UTF_8);
-    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
   }
 }
