@@ -142,7 +142,9 @@ public final class Topologies {
       map(Topologies::x2Host, PODS),
       select(TopologyType.HOST)));
 
-  static final Renderer WEAVE = filter(n -> !n.id().startsWith("#docker_peer_"), select(TopologyType.OVERLAY));
+  /** Weave peers; Docker's overlay peers are mapped away, not filtered, so they count as no filtered nodes (Scope). */
+  static final Renderer WEAVE = map(n -> n.id().startsWith("#docker_peer_") ? List.of() : List.of(n),
+      select(TopologyType.OVERLAY));
 
   static final Renderer ECS_TASKS = when(ctx -> !ctx.report().topology(TopologyType.ECS_TASK).nodes().isEmpty(),
       renderParents(CONTAINER, List.of(TopologyType.ECS_TASK), Ids.UNMANAGED_PREFIX, CONTAINERS_WITH_IMAGE_NAMES));
