@@ -38,7 +38,7 @@ class ProbeControlOnIngestTest extends IngestTestBase {
     ControlProperties props = new ControlProperties("", Duration.ofSeconds(5), Duration.ofSeconds(60),
         Duration.ofSeconds(30), Duration.ofMinutes(10), 1000, Duration.ofSeconds(1), Duration.ofSeconds(30));
     try (LazyRedis redis = new LazyRedis(storage);
-        ControlRouter elsewhere = new ControlRouter(redis, redis, "elsewhere", props, new SimpleMeterRegistry());
+        ControlRouter elsewhere = new ControlRouter(redis, "elsewhere", props, new SimpleMeterRegistry());
         ProbeControlClient probe = new ProbeControlClient(http, ingest, "cafe01", TOKEN, r -> {
           if (r.control().equals("exec")) {
             ShellPipe.open(http, ingest, "pipe-77", TOKEN, List.of("/bin/sh")).join();

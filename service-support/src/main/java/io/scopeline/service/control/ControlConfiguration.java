@@ -38,7 +38,7 @@ public class ControlConfiguration {
   @Bean(initMethod = "start", destroyMethod = "close")
   ControlRouter controlRouter(LazyRedis controlRedis, ScopeAppInfo app, ControlProperties props,
       MeterRegistry meters) {
-    return new ControlRouter(controlRedis, controlRedis, app.id(), props, meters);
+    return new ControlRouter(controlRedis, app.id(), props, meters);
   }
 
   @Bean

@@ -37,7 +37,6 @@ public final class ControlRouter implements AutoCloseable {
   record Answer(String id, ControlWire.Response response, String error) {}
 
   private final LazyRedis redis;
-  private final LazyRedis subscriptions;
   private final String appId;
   private final String replyChannel;
   private final Duration timeout;
@@ -51,14 +50,12 @@ public final class ControlRouter implements AutoCloseable {
   private volatile Disposable listening;
 
   /**
-   * @param redis commands (publishing)
-   * @param subscriptions the connection factory for this replica's one subscription connection
+   * @param redis publishes requests and answers, and makes this replica's one subscription connection
    * @param appId this app's id, sent to probes with every request as Scope's app does
    */
-  public ControlRouter(LazyRedis redis, LazyRedis subscriptions, String appId, ControlProperties props,
+  public ControlRouter(LazyRedis redis, String appId, ControlProperties props,
       MeterRegistry meters) {
     this.redis = redis;
-    this.subscriptions = subscriptions;
     this.appId = appId;
     this.replyChannel = ControlKeys.replyChannel(appId);
     this.timeout = props.timeout();
@@ -73,7 +70,7 @@ public final class ControlRouter implements AutoCloseable {
 
   /** Starts taking forwarded requests and answers; the subscription is made again after Redis trouble. */
   public void start() {
-    listening = Flux.usingWhen(subscriptions.pubSub(),
+    listening = Flux.usingWhen(redis.pubSub(),
             c -> {
               current = c;
               String[] channels = java.util.stream.Stream.concat(java.util.stream.Stream.of(replyChannel),
