@@ -38,7 +38,12 @@ public final class ApiTopologies {
 
   /** An API topology; {@code parent} is null for top-level ones. */
   record Desc(String id, String parent, String name, int rank, boolean hideIfEmpty, List<OptionGroup> options,
-      Renderer renderer) {}
+      Renderer renderer, Renderer listedRenderer) {
+    Desc(String id, String parent, String name, int rank, boolean hideIfEmpty, List<OptionGroup> options,
+        Renderer renderer) {
+      this(id, parent, name, rank, hideIfEmpty, options, renderer, renderer);
+    }
+  }
 
   /** A renderer and the transformer the request's options select. */
   public record Selection(String topologyId, Renderer renderer, Transformer transformer) {
@@ -76,8 +81,10 @@ public final class ApiTopologies {
       pseudo("unmanaged"));
 
   private static final List<Desc> REGISTRY = List.of(
-      new Desc("processes", null, "Processes", 1, true, List.of(UNCONNECTED), Topologies.PROCESSES),
-      new Desc("processes-by-name", "processes", "by name", 0, true, List.of(UNCONNECTED), Topologies.PROCESS_NAMES),
+      new Desc("processes", null, "Processes", 1, true, List.of(UNCONNECTED), Topologies.PROCESSES,
+          Topologies.PROCESSES_AS_LISTED),
+      new Desc("processes-by-name", "processes", "by name", 0, true, List.of(UNCONNECTED), Topologies.PROCESS_NAMES,
+          Topologies.PROCESS_NAMES_AS_LISTED),
       new Desc("containers", null, "Containers", 2, false, CONTAINER_OPTIONS, Topologies.CONTAINERS_WITH_IMAGE_NAMES),
       new Desc("containers-by-hostname", "containers", "by DNS name", 0, false, CONTAINER_OPTIONS,
           Topologies.CONTAINER_HOSTNAMES),
@@ -93,6 +100,9 @@ public final class ApiTopologies {
       new Desc("swarm-services", null, "Services", 3, true, List.of(pseudo("unmanaged")), Topologies.SWARM_SERVICES),
       new Desc("hosts", null, "Hosts", 4, false, List.of(), Topologies.HOSTS),
       new Desc("weave", "hosts", "Weave Net", 0, false, List.of(), Topologies.WEAVE));
+
+  private static final java.util.Set<String> NAMESPACE_LISTED_ONLY =
+      java.util.Set.of("containers-by-hostname", "containers-by-image");
 
   private ApiTopologies() {}
 
@@ -132,7 +142,9 @@ public final class ApiTopologies {
         List<String> given = query.get(g.id());
         String value = given == null || given.isEmpty() ? g.defaultValue() : given.get(0);
         if (g.id().equals("namespace")) {
-          if (!value.isEmpty()) {
+          // Scope lists the namespace option under the containers' sub-views too, but filters by it
+          // only in the views it adds it to by id: containers, pods, services and controllers.
+          if (!value.isEmpty() && !NAMESPACE_LISTED_ONLY.contains(d.id())) {
             Predicate<RNode> ns = Filters.inNamespaces(Arrays.asList(value.split(",")));
             keeps.add(n -> n.isPseudo() || ns.test(n));
           }
@@ -179,7 +191,8 @@ public final class ApiTopologies {
   }
 
   private static Map<String, Object> describe(RenderContext ctx, Desc d, Map<String, List<String>> query) {
-    Rendered r = select(ctx.report(), d.id(), query).orElseThrow().render(ctx);
+    Selection sel = select(ctx.report(), d.id(), query).orElseThrow();
+    Rendered r = new Selection(sel.topologyId(), d.listedRenderer(), sel.transformer()).render(ctx);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("hide_if_empty", d.hideIfEmpty());
     m.put("name", d.name());

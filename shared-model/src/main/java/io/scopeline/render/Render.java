@@ -46,23 +46,54 @@ final class Render {
 
   /** Each input node becomes zero or more output nodes; edges follow the nodes they were mapped to. */
   static Renderer map(Function<RNode, Collection<RNode>> f, Renderer input) {
+    return map(f, input, false);
+  }
+
+  /**
+   * As {@link #map}, but a node {@code f} passes through unchanged keeps only the edges Scope's
+   * in-place rewrite of its adjacency reaches ({@link InPlaceAdjacency}).
+   */
+  static Renderer mapRewritingInPlace(Function<RNode, Collection<RNode>> f, Renderer input) {
+    return map(f, input, true);
+  }
+
+  private static Renderer map(Function<RNode, Collection<RNode>> f, Renderer input, boolean inPlace) {
     return ctx -> {
       Rendered in = input.render(ctx);
       Map<String, List<RNode>> parts = new HashMap<>();
       Map<String, List<String>> mapped = new HashMap<>();
       Map<String, List<StringSet>> inEdges = new HashMap<>();
+      Set<String> passedThrough = new HashSet<>();
       for (RNode n : in.nodes().values()) {
         for (RNode out : f.apply(n)) {
           parts.computeIfAbsent(out.id(), x -> new ArrayList<>(1)).add(out);
           mapped.computeIfAbsent(n.id(), x -> new ArrayList<>(1)).add(out.id());
           inEdges.computeIfAbsent(out.id(), x -> new ArrayList<>()).add(n.adjacency());
+          if (inPlace && out == n) {
+            passedThrough.add(n.id());
+          }
         }
       }
       Map<String, RNode> output = mergeParts(parts);
       for (Map.Entry<String, List<StringSet>> e : inEdges.entrySet()) {
         Set<String> adj = new HashSet<>();
         for (StringSet s : e.getValue()) {
-          for (String a : s) {
+          Iterable<String> reached = s;
+          if (passedThrough.contains(e.getKey()) && e.getValue().size() == 1) {
+            InPlaceAdjacency.Rewrite rw = InPlaceAdjacency.rewrite(s, a -> mapped.getOrDefault(a, List.of()));
+            reached = rw.visited();
+            if (rw.changedInput(s)) {
+              ctx.noteRewrittenInPlace(e.getKey(), StringSet.of(rw.inputAfterwards()));
+            }
+            // Entries the loop skipped stay in Scope's list under their own id; they survive
+            // wherever that id is a node of the output.
+            for (String a : s) {
+              if (output.containsKey(a)) {
+                adj.add(a);
+              }
+            }
+          }
+          for (String a : reached) {
             List<String> to = mapped.get(a);
             if (to != null) {
               adj.addAll(to);

@@ -15,6 +15,7 @@ import java.util.Map;
 public final class RenderContext {
   private final Report report;
   private final Map<Renderer, Rendered> memo = new HashMap<>();
+  private final Map<String, StringSet> rewrittenInPlace = new HashMap<>();
   private Networks localNetworks;
 
   public RenderContext(Report report) {
@@ -33,6 +34,16 @@ public final class RenderContext {
       memo.put(renderer, done);
     }
     return done;
+  }
+
+  /** Records what Scope's in-place rewrite left in node {@code id}'s list ({@link InPlaceAdjacency}). */
+  synchronized void noteRewrittenInPlace(String id, StringSet inputAfterwards) {
+    rewrittenInPlace.put(id, inputAfterwards);
+  }
+
+  /** The lists the container view's rewrite changed in the process view's nodes, by node id. */
+  synchronized Map<String, StringSet> rewrittenInPlace() {
+    return Map.copyOf(rewrittenInPlace);
   }
 
   /** The CIDRs of all hosts and overlay peers, plus the smallest network holding all service IPs. */

@@ -2,6 +2,7 @@ package io.scopeline.render;
 
 import static io.scopeline.render.Render.filter;
 import static io.scopeline.render.Render.map;
+import static io.scopeline.render.Render.mapRewritingInPlace;
 import static io.scopeline.render.Render.memo;
 import static io.scopeline.render.Render.reduce;
 import static io.scopeline.render.Render.select;
@@ -52,9 +53,43 @@ public final class Topologies {
   /** Processes marked with whether they have edges, which the container view passes on. */
   static final Renderer COLORED_PROCESSES = memo(Render.custom(Topologies::colorConnected, PROCESSES));
 
-  static final Renderer PROCESS_NAMES = when(ctx -> !ctx.report().topology(TopologyType.PROCESS).nodes().isEmpty(),
-      ctx -> {
-        Rendered processes = PROCESSES.render(ctx);
+  static final Renderer PROCESS_NAMES = processNames(PROCESSES);
+
+  /**
+   * The process view as Scope's topology listing sees it: the listing renders containers first,
+   * and their rewrite of pass-through nodes' edges in place ({@link InPlaceAdjacency}) has changed
+   * the cached process view's lists; an edge it pushed out is gone, an id it pushed in stays, and
+   * the colouring of connected nodes makes an empty node for each such id that is no node.
+   */
+  static final Renderer PROCESSES_AS_LISTED = ctx -> {
+    ctx.render(Topologies.CONTAINERS);
+    Map<String, StringSet> rewritten = ctx.rewrittenInPlace();
+    Rendered processes = ctx.render(PROCESSES);
+    if (rewritten.isEmpty()) {
+      return processes;
+    }
+    Map<String, RNode> out = new HashMap<>(processes.nodes());
+    rewritten.forEach((id, adjacency) -> out.computeIfPresent(id, (k, n) -> n.withAdjacency(adjacency)));
+    for (StringSet adjacency : rewritten.values()) {
+      for (String a : adjacency) {
+        out.computeIfAbsent(a, x -> RNode.of(x, "").withLatest(Keys.IS_CONNECTED, 0, "true"));
+      }
+    }
+    return new Rendered(out, processes.filtered());
+  };
+
+  static final Renderer PROCESS_NAMES_AS_LISTED = processNames(ctx -> {
+    ctx.render(Topologies.CONTAINERS);
+    Rendered processes = ctx.render(PROCESSES);
+    Map<String, StringSet> rewritten = ctx.rewrittenInPlace();
+    Map<String, RNode> out = new HashMap<>(processes.nodes());
+    rewritten.forEach((id, adjacency) -> out.computeIfPresent(id, (k, n) -> n.withAdjacency(adjacency)));
+    return new Rendered(out, processes.filtered());
+  });
+
+  private static Renderer processNames(Renderer processesRenderer) {
+    return when(ctx -> !ctx.report().topology(TopologyType.PROCESS).nodes().isEmpty(), ctx -> {
+        Rendered processes = processesRenderer.render(ctx);
         JoinResults ret = new JoinResults(Map.of());
         for (RNode n : processes.nodes().values()) {
           if (n.isPseudo()) {
@@ -72,9 +107,10 @@ public final class Topologies {
         }
         return ret.result(processes.nodes());
       });
+  }
 
   static final Renderer CONTAINERS = memo(filter(n -> !"deleted".equals(n.get(Keys.CONTAINER_STATE)),
-      reduce(map(Topologies::process2Container, COLORED_PROCESSES),
+      reduce(mapRewritingInPlace(Topologies::process2Container, COLORED_PROCESSES),
           connectionJoin(Topologies::container2Ips, TopologyType.CONTAINER))));
 
   /** Containers with their image's name, size and role, and the image parent by name. */
