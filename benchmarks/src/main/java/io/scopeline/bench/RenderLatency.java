@@ -112,12 +112,12 @@ public final class RenderLatency {
     for (int t = 0; t < ticks; t++) {
       var window = new WindowReader.Window(w.tick(t), Duration.ZERO, "bench@" + t);
       // As FrameStreams does: the tick's diff is computed and encoded once for the view...
-      var rendered = shared.of(window, false, false).summaries("containers", DEFAULTS).orElseThrow();
+      var rendered = shared.of(window, io.scopeline.render.Censoring.NONE).summaries("containers", DEFAULTS).orElseThrow();
       io.scopeline.render.JsonOut.bytes(io.scopeline.render.TopologyDiff.of(before, rendered, t == 0));
       before = rendered;
       for (int i = 0; i < watchers; i++) {
         // ...and each watcher only looks the shared rendering up.
-        var summaries = shared.of(window, false, false).summaries("containers", DEFAULTS).orElseThrow();
+        var summaries = shared.of(window, io.scopeline.render.Censoring.NONE).summaries("containers", DEFAULTS).orElseThrow();
         distinctRenders.put(summaries, Boolean.TRUE);
         previous.set(i, summaries);
       }

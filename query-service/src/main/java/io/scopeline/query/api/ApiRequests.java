@@ -5,12 +5,16 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.model.Timestamps;
 import io.scopeline.query.QueryProperties;
 import io.scopeline.service.ScopeAppInfo;
+import io.scopeline.render.Censoring;
+import io.scopeline.render.Views;
 import io.scopeline.service.web.Rejected;
+import io.scopeline.service.web.Roles;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
@@ -43,6 +47,24 @@ public final class ApiRequests {
       throw new Rejected(HttpStatus.UNAUTHORIZED, problem);
     }
     return TenantId.of(value);
+  }
+
+  /**
+   * What the caller may not see: the censoring options of the query, and the namespaces the
+   * tenant gate found the caller limited to ({@link Roles#NAMESPACES_HEADER}).
+   */
+  public static Censoring censoring(ServerRequest request) {
+    return censoring(Views.parseQuery(request.uri().getRawQuery()), request.headers().asHttpHeaders());
+  }
+
+  public static Censoring censoring(java.util.Map<String, java.util.List<String>> query, HttpHeaders headers) {
+    return Censoring.of(isTrue(query, "hideCommandLineArguments"), isTrue(query, "hideEnvironmentVariables"),
+        Roles.visibleNamespaces(headers));
+  }
+
+  private static boolean isTrue(java.util.Map<String, java.util.List<String>> query, String key) {
+    java.util.List<String> v = query.get(key);
+    return v != null && !v.isEmpty() && "true".equals(v.get(0));
   }
 
   /** The {@code timestamp=} time travel target in epoch nanos, or null for "now". Bad → 400. */

@@ -7,7 +7,7 @@ import io.scopeline.query.read.WindowReader;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.keys.TenantId;
-import io.scopeline.render.Censor;
+import io.scopeline.render.Censoring;
 import io.scopeline.service.ScopeAppInfo;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -42,8 +42,7 @@ public final class ScopeApi {
   public Mono<ServerResponse> report(ServerRequest request) {
     boolean msgpack = request.headers().accept().stream().anyMatch(m -> m.toString().startsWith("application/msgpack"));
     ReportFormat format = msgpack ? ReportFormat.MSGPACK : ReportFormat.JSON;
-    boolean hideArgs = "true".equals(request.queryParam("hideCommandLineArguments").orElse(null));
-    boolean hideEnv = "true".equals(request.queryParam("hideEnvironmentVariables").orElse(null));
+    Censoring censoring = ApiRequests.censoring(request);
     return Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
@@ -51,7 +50,7 @@ public final class ScopeApi {
     })
         .publishOn(encodeScheduler)
         .flatMap(w -> {
-          byte[] bytes = ReportCodec.encode(Censor.apply(w.report(), hideArgs, hideEnv), format);
+          byte[] bytes = ReportCodec.encode(censoring.forReport(w.report()), format);
           var response = ServerResponse.ok().contentType(MediaType.parseMediaType(format.contentType()))
               .header("Cache-Control", "no-cache");
           if (w.stale()) {

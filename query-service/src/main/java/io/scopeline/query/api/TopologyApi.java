@@ -5,6 +5,7 @@ import io.scopeline.service.web.Rejected;
 import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.JsonOut;
+import io.scopeline.render.Censoring;
 import io.scopeline.render.Views;
 import io.scopeline.query.live.EncodedBody;
 import io.scopeline.query.live.LatestBodies;
@@ -57,7 +58,7 @@ public final class TopologyApi {
     // version does not wait for it either.
     return answer(request, (w, v, gzip) -> w.renders() == null
         ? v.get().topologyJson(name, query).map(EncodedBody::new).orElse(null)
-        : latest.body(censoring(request) + "\n" + Views.renderKey(name, query), w,
+        : latest.body(ApiRequests.censoring(request).key() + "\n" + Views.renderKey(name, query), w,
             () -> v.get().topologyJson(name, query), gzip).orElse(null));
   }
 
@@ -77,10 +78,6 @@ public final class TopologyApi {
     return Views.parseQuery(request.uri().getRawQuery());
   }
 
-  private static String censoring(ServerRequest request) {
-    return request.queryParam("hideCommandLineArguments").orElse("") + "|"
-        + request.queryParam("hideEnvironmentVariables").orElse("");
-  }
 
   /** Whether the client takes a gzip body ({@code Accept-Encoding} names gzip or *, without q=0). */
   static boolean acceptsGzip(ServerRequest request) {
@@ -120,12 +117,11 @@ public final class TopologyApi {
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
-      boolean hideArgs = "true".equals(request.queryParam("hideCommandLineArguments").orElse(null));
-      boolean hideEnv = "true".equals(request.queryParam("hideEnvironmentVariables").orElse(null));
+      Censoring censoring = ApiRequests.censoring(request);
       return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
           .publishOn(cpu)
           .flatMap(w -> {
-            EncodedBody encoded = body.of(w, () -> views.of(w, hideArgs, hideEnv), gzip);
+            EncodedBody encoded = body.of(w, () -> views.of(w, censoring), gzip);
             if (encoded == null) {
               encoded = new EncodedBody(JsonOut.bytes(null));
             }

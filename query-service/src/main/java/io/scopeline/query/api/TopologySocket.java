@@ -9,6 +9,7 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.query.QueryProperties;
 import io.scopeline.query.live.FrameStreams;
 import io.scopeline.query.live.TopologyViews;
+import io.scopeline.render.Censoring;
 import io.scopeline.query.read.WindowReader;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.JsonOut;
@@ -81,7 +82,7 @@ public final class TopologySocket implements WebSocketHandler {
   }
 
   private record Watch(TenantId tenant, String topology, Map<String, List<String>> query, Duration tick,
-      Long travelStart, boolean hideArgs, boolean hideEnv) {}
+      Long travelStart, Censoring censoring) {}
 
   /** Reads a watch request; throws {@link Rejected} with Scope's status when it is bad. */
   private Watch watch(URI uri, HttpHeaders headers) {
@@ -103,8 +104,7 @@ public final class TopologySocket implements WebSocketHandler {
       }
     }
     Long start = ApiRequests.timestamp(first(query, "timestamp"));
-    return new Watch(requests.tenant(headers), m.group(1), query, tick, start,
-        "true".equals(first(query, "hideCommandLineArguments")), "true".equals(first(query, "hideEnvironmentVariables")));
+    return new Watch(requests.tenant(headers), m.group(1), query, tick, start, ApiRequests.censoring(query, headers));
   }
 
   private static String first(Map<String, List<String>> q, String key) {
@@ -135,7 +135,7 @@ public final class TopologySocket implements WebSocketHandler {
       return session.close(new CloseStatus(TRY_AGAIN_LATER, limit));
     }
     Flux<Object> frames = w.travelStart() == null
-        ? streams.frames(w.tenant(), w.topology(), w.query(), w.hideArgs(), w.hideEnv(), w.tick()).cast(Object.class)
+        ? streams.frames(w.tenant(), w.topology(), w.query(), w.censoring(), w.tick()).cast(Object.class)
         : travelling(w).cast(Object.class);
     Flux<Object> pings = Flux.interval(props.wsPingInterval(), props.wsPingInterval()).map(i -> PING);
     Cursor cursor = new Cursor();
@@ -217,7 +217,7 @@ public final class TopologySocket implements WebSocketHandler {
     return Flux.interval(Duration.ZERO, w.tick()).onBackpressureDrop()
         .concatMap(x -> windows.past(w.tenant(), w.travelStart() + (ApiRequests.nowNanos() - connectedAt))
             .publishOn(cpu)
-            .map(window -> views.of(window, w.hideArgs(), w.hideEnv()).summaries(w.topology(), w.query())
+            .map(window -> views.of(window, w.censoring()).summaries(w.topology(), w.query())
                 .orElseThrow())
             .onErrorResume(e -> {
               log.debug("Skipping a tick of {}/{}: {}", w.tenant(), w.topology(), e.toString());

@@ -7,6 +7,7 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.render.JsonOut;
 import io.scopeline.render.NodeSummary;
 import io.scopeline.render.TopologyDiff;
+import io.scopeline.render.Censoring;
 import io.scopeline.render.Views;
 import java.time.Duration;
 import java.util.List;
@@ -95,15 +96,15 @@ public final class FrameStreams {
   }
 
   /** The frames of a live view; subscribers get the latest frame first, then every later one. */
-  public Flux<Frame> frames(TenantId tenant, String topology, Map<String, List<String>> query, boolean hideArgs,
-      boolean hideEnv, Duration tick) {
-    String key = tenant.value() + "\n" + Views.renderKey(topology, query) + "\n" + hideArgs + hideEnv + "\n"
+  public Flux<Frame> frames(TenantId tenant, String topology, Map<String, List<String>> query, Censoring censoring,
+      Duration tick) {
+    String key = tenant.value() + "\n" + Views.renderKey(topology, query) + "\n" + censoring.key() + "\n"
         + tick.toMillis();
-    return streams.computeIfAbsent(key, k -> build(k, tenant, topology, query, hideArgs, hideEnv, tick));
+    return streams.computeIfAbsent(key, k -> build(k, tenant, topology, query, censoring, tick));
   }
 
   private Flux<Frame> build(String key, TenantId tenant, String topology, Map<String, List<String>> query,
-      boolean hideArgs, boolean hideEnv, Duration tick) {
+      Censoring censoring, Duration tick) {
     AtomicReference<Frame> last = new AtomicReference<>();
     // Only this stream leaves the map when it ends, not a newer one built for the same view.
     AtomicReference<Flux<Frame>> self = new AtomicReference<>();
@@ -111,7 +112,7 @@ public final class FrameStreams {
         .onBackpressureLatest();
     Flux<Frame> frames = triggers
         .concatMap(x -> live.fresh(tenant)
-            .map(w -> views.of(w, hideArgs, hideEnv).summaries(topology, query).orElseThrow())
+            .map(w -> views.of(w, censoring).summaries(topology, query).orElseThrow())
             .onErrorResume(e -> {
               log.debug("Skipping a tick of {}/{}: {}", tenant, topology, e.toString());
               return Mono.empty();

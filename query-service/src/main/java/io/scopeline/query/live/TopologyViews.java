@@ -3,13 +3,13 @@ package io.scopeline.query.live;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.scopeline.query.read.WindowReader;
-import io.scopeline.render.Censor;
+import io.scopeline.render.Censoring;
 import io.scopeline.render.Views;
 import java.time.Duration;
 
 /**
  * Renderings shared between requests and WebSocket clients: one {@link Views} per (window,
- * censoring), which itself renders and encodes each (topology, options) once. A live window keeps
+ * {@link Censoring}), which itself renders and encodes each (topology, options) once. A live window keeps
  * its renderings itself (they go when it changes); past windows' are cached by identity here.
  */
 public final class TopologyViews {
@@ -21,13 +21,10 @@ public final class TopologyViews {
         .expireAfterAccess(Duration.ofMinutes(1)).build();
   }
 
-  public Views of(WindowReader.Window window, boolean hideArguments, boolean hideEnvironment) {
-    String censoring = (hideArguments ? "a" : "") + (hideEnvironment ? "e" : "");
+  public Views of(WindowReader.Window window, Censoring censoring) {
     if (window.renders() != null) {
-      return window.renders().computeIfAbsent(censoring,
-          k -> new Views(Censor.forViews(window.report(), hideArguments, hideEnvironment)));
+      return window.renders().computeIfAbsent(censoring.key(), k -> new Views(censoring.forViews(window.report())));
     }
-    return past.get(window.identity() + "|" + censoring,
-        k -> new Views(Censor.forViews(window.report(), hideArguments, hideEnvironment)));
+    return past.get(window.identity() + "|" + censoring.key(), k -> new Views(censoring.forViews(window.report())));
   }
 }

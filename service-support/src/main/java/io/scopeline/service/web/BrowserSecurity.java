@@ -18,9 +18,9 @@ public class BrowserSecurity {
     return new SecurityHeaders();
   }
 
-  /** Tenants named by API keys, or by X-Scope-OrgID from trusted proxies only. */
+  /** Tenants named by bearer tokens or API keys, or by X-Scope-OrgID from trusted proxies only. */
   @Bean
-  TenantGate tenantGate(TenantGateProperties props) {
-    return new TenantGate(props);
+  TenantGate tenantGate(TenantGateProperties props, TokenProperties tokens) {
+    return new TenantGate(props, tokens.enabled() ? new BearerTokens(tokens) : null);
   }
 }

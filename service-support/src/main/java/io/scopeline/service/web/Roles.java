@@ -14,7 +14,30 @@ public final class Roles {
   public static final String VIEWER = "viewer";
   public static final String OPERATOR = "operator";
 
+  /**
+   * The Kubernetes namespaces a caller may see, comma-separated, set like the role by the tenant
+   * gate (from a token's claim) or a trusted gateway; absent: all of them.
+   */
+  public static final String NAMESPACES_HEADER = "X-Scopeline-Namespaces";
+
   private Roles() {}
+
+  /** The namespaces the caller is limited to, or null when it is not limited. */
+  public static java.util.Set<String> visibleNamespaces(HttpHeaders headers) {
+    java.util.List<String> values = headers.get(NAMESPACES_HEADER);
+    if (values == null) {
+      return null;
+    }
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String v : values) {
+      for (String ns : v.split(",")) {
+        if (!ns.isBlank()) {
+          out.add(ns.trim());
+        }
+      }
+    }
+    return out;
+  }
 
   /** Throws {@link Rejected} (403) unless the caller may act through probes. */
   public static void requireOperator(HttpHeaders headers, String what) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,21 +17,26 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The in-process gateway: a request names its tenant with an API key ({@code Authorization:
- * Bearer <key>}), which is turned into the {@code X-Scope-OrgID} the handlers read, or with an
- * {@code X-Scope-OrgID} of its own only when it comes from a trusted proxy. A tenant header from
- * elsewhere, an unknown key, or a key beside a header naming another tenant is refused (401).
- * Requests naming no tenant go on (the configured default tenant, or the handlers' 401).
- * The caller's {@link Roles role} travels in {@link Roles#HEADER}: the key's (viewer unless it
- * says operator), a trusted proxy's own, and otherwise none, which is an operator.
+ * The in-process gateway: a request proves its tenant with an OIDC/JWT bearer token ({@link
+ * BearerTokens}) or an API key ({@code Authorization: Bearer <key>}), which is turned into the
+ * {@code X-Scope-OrgID} the handlers read, or names it with an {@code X-Scope-OrgID} of its own
+ * only when it comes from a trusted proxy. A tenant header from elsewhere, an unknown key, an
+ * invalid token, or a credential beside a header naming a tenant it does not grant is refused
+ * (401). Requests naming no tenant go on (the configured default tenant, or the handlers' 401).
+ * What the caller may do and see travels in {@link Roles#HEADER} and {@link
+ * Roles#NAMESPACES_HEADER}: the token's or key's, a trusted proxy's own, and otherwise none
+ * (an operator who sees every namespace).
  */
 public final class TenantGate implements WebFilter, Ordered {
   private final List<Cidr> trusted;
   private final Map<String, String> apiKeys;
+  private final BearerTokens tokens;
 
-  public TenantGate(TenantGateProperties props) {
+  /** {@code tokens}: null when bearer tokens are off. */
+  public TenantGate(TenantGateProperties props, BearerTokens tokens) {
     this.trusted = props.trustedProxies().stream().map(Cidr::parse).toList();
     this.apiKeys = Map.copyOf(props.apiKeys());
+    this.tokens = tokens;
   }
 
   /** Right after the browser guard, before anything reads the tenant. */
@@ -45,6 +51,12 @@ public final class TenantGate implements WebFilter, Ordered {
     HttpHeaders headers = request.getHeaders();
     String claimed = headers.getFirst(WireHeaders.ORG_ID);
     String key = bearer(headers.getFirst(HttpHeaders.AUTHORIZATION));
+    if (key != null && tokens != null && BearerTokens.looksLikeJwt(key)) {
+      // Only the check of the token answers its failures here; what the chain does later is not caught.
+      return tokens.authenticate(key)
+          .onErrorResume(Rejected.class, e -> e.writeTo(exchange).then(Mono.<BearerTokens.Caller>empty()))
+          .flatMap(caller -> asCaller(exchange, chain, claimed, caller));
+    }
     if (key != null) {
       String tenant = tenantOf(key);
       if (tenant == null) {
@@ -53,24 +65,55 @@ public final class TenantGate implements WebFilter, Ordered {
       if (claimed != null && !claimed.equals(tenant)) {
         return refuse(exchange, WireHeaders.ORG_ID + " names another tenant than the API key");
       }
-      String role = roleOf(key);
-      ServerHttpRequest asTenant = request.mutate().headers(h -> {
-        h.set(WireHeaders.ORG_ID, tenant);
-        h.set(Roles.HEADER, role);
-      }).build();
-      return chain.filter(exchange.mutate().request(asTenant).build());
+      return chain.filter(as(exchange, tenant, roleOf(key), null));
     }
     boolean trustedProxy = fromTrustedProxy(request);
     if (claimed != null && !trustedProxy) {
       return refuse(exchange, WireHeaders.ORG_ID + " is taken only from trusted proxies"
-          + " (scopeline.security.tenants.trusted-proxies); send an API key (Authorization: Bearer <key>)");
+          + " (scopeline.security.tenants.trusted-proxies); send a bearer token or an API key"
+          + " (Authorization: Bearer <token>)");
     }
-    if (!trustedProxy && headers.containsHeader(Roles.HEADER)) {
-      // Only a gateway says what a caller may do.
-      ServerHttpRequest stripped = request.mutate().headers(h -> h.remove(Roles.HEADER)).build();
+    if (!trustedProxy && (headers.containsHeader(Roles.HEADER) || headers.containsHeader(Roles.NAMESPACES_HEADER))) {
+      // Only a gateway says what a caller may do and see.
+      ServerHttpRequest stripped = request.mutate().headers(h -> {
+        h.remove(Roles.HEADER);
+        h.remove(Roles.NAMESPACES_HEADER);
+      }).build();
       return chain.filter(exchange.mutate().request(stripped).build());
     }
     return chain.filter(exchange);
+  }
+
+  /** A token may grant several tenants; the request names one of them, or there is only one. */
+  private Mono<Void> asCaller(ServerWebExchange exchange, WebFilterChain chain, String claimed,
+      BearerTokens.Caller caller) {
+    String tenant;
+    if (claimed != null) {
+      if (!caller.tenants().contains(claimed)) {
+        return refuse(exchange, "the bearer token does not grant the tenant " + WireHeaders.ORG_ID + " names");
+      }
+      tenant = claimed;
+    } else if (caller.tenants().size() == 1) {
+      tenant = caller.tenants().get(0);
+    } else {
+      return new Rejected(HttpStatus.BAD_REQUEST, "the bearer token grants " + caller.tenants().size()
+          + " tenants; name one with " + WireHeaders.ORG_ID).writeTo(exchange);
+    }
+    return chain.filter(as(exchange, tenant, caller.role(), caller.namespaces()));
+  }
+
+  /** The exchange as the authenticated caller: its tenant, role and visible namespaces, nothing the client sent. */
+  private static ServerWebExchange as(ServerWebExchange exchange, String tenant, String role, Set<String> namespaces) {
+    ServerHttpRequest asTenant = exchange.getRequest().mutate().headers(h -> {
+      h.set(WireHeaders.ORG_ID, tenant);
+      h.set(Roles.HEADER, role);
+      h.remove(Roles.NAMESPACES_HEADER);
+      if (namespaces != null) {
+        // An empty list is a caller who sees no namespace: still a header, so not "all".
+        h.set(Roles.NAMESPACES_HEADER, String.join(",", namespaces));
+      }
+    }).build();
+    return exchange.mutate().request(asTenant).build();
   }
 
   /** A key's value is {@code <tenant>} (a viewer) or {@code <tenant>:operator}. */

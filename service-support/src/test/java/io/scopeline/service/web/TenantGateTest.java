@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import io.scopeline.testsupport.TestTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,8 +18,12 @@ import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 
 class TenantGateTest {
-  private final TenantGate gate = new TenantGate(new TenantGateProperties(List.of("127.0.0.1/8", "::1/128",
-      "10.42.0.0/16"), Map.of("key-of-acme", "acme", "operator-of-acme", "acme:operator")));
+  private static final TenantGateProperties PROPS = new TenantGateProperties(List.of("127.0.0.1/8", "::1/128",
+      "10.42.0.0/16"), Map.of("key-of-acme", "acme", "operator-of-acme", "acme:operator"));
+  private final TenantGate gate = new TenantGate(PROPS, null);
+  private final TenantGate withTokens = new TenantGate(PROPS, new BearerTokens(new TokenProperties(TestTokens.ISSUER,
+      TestTokens.AUDIENCE, "", TestTokens.publicKeyPem(), "scopeline_tenants", "scopeline_role",
+      "scopeline_namespaces", Duration.ofSeconds(60))));
 
   /** The tenant header the handlers would see, or the refusal's status. */
   private static String pass(TenantGate gate, MockServerHttpRequest request) {
@@ -81,6 +89,79 @@ class TenantGateTest {
         .isEqualTo("viewer");
     assertThat(role(gate, from("203.0.113.9").header(Roles.HEADER, "viewer").build())).as("not a gateway")
         .isEqualTo("null");
+  }
+
+  /** The header {@code name} the handlers would see, or "refused <status>". */
+  private static String seen(TenantGate gate, MockServerHttpRequest request, String name) {
+    MockServerWebExchange exchange = MockServerWebExchange.from(request);
+    AtomicReference<String> seen = new AtomicReference<>();
+    gate.filter(exchange, e -> {
+      seen.set(String.valueOf(e.getRequest().getHeaders().getFirst(name)));
+      return reactor.core.publisher.Mono.empty();
+    }).block();
+    return seen.get() != null ? seen.get() : "refused " + exchange.getResponse().getStatusCode().value();
+  }
+
+  private static String bearer(String token) {
+    return "Bearer " + token;
+  }
+
+  @Test
+  void aValidTokenNamesItsTenantRoleAndNamespacesFromAnywhere() throws Exception {
+    String token = TestTokens.token(Map.of("scopeline_tenants", "acme", "scopeline_role", "operator",
+        "scopeline_namespaces", List.of("shop", "web")));
+    var request = from("203.0.113.9").header("Authorization", bearer(token))
+        .header(Roles.NAMESPACES_HEADER, "kube-system").build();
+    assertThat(seen(withTokens, request, "X-Scope-OrgID")).isEqualTo("acme");
+    assertThat(seen(withTokens, request, Roles.HEADER)).isEqualTo("operator");
+    assertThat(seen(withTokens, request, Roles.NAMESPACES_HEADER)).as("the claim, not what the client sent")
+        .isEqualTo("shop,web");
+    String viewer = TestTokens.token(Map.of("scopeline_tenants", List.of("acme")));
+    assertThat(seen(withTokens, from("203.0.113.9").header("Authorization", bearer(viewer)).build(), Roles.HEADER))
+        .isEqualTo("viewer");
+    assertThat(seen(withTokens, from("203.0.113.9").header("Authorization", bearer(viewer)).build(),
+        Roles.NAMESPACES_HEADER)).as("no claim: every namespace").isEqualTo("null");
+  }
+
+  @Test
+  void aTokenForSeveralTenantsServesTheOneTheRequestNames() throws Exception {
+    String token = TestTokens.token(Map.of("scopeline_tenants", List.of("acme", "globex")));
+    assertThat(seen(withTokens, from("203.0.113.9").header("Authorization", bearer(token))
+        .header("X-Scope-OrgID", "globex").build(), "X-Scope-OrgID")).isEqualTo("globex");
+    assertThat(seen(withTokens, from("127.0.0.1").header("Authorization", bearer(token))
+        .header("X-Scope-OrgID", "initech").build(), "X-Scope-OrgID"))
+        .as("not one of its tenants, even from a trusted proxy").isEqualTo("refused 401");
+    assertThat(seen(withTokens, from("203.0.113.9").header("Authorization", bearer(token)).build(), "X-Scope-OrgID"))
+        .as("which one is unknowable").isEqualTo("refused 400");
+  }
+
+  @Test
+  void tokensNotIssuedForUsAreRefused() throws Exception {
+    Map<String, Object> acme = Map.of("scopeline_tenants", "acme");
+    Instant past = Instant.now().minus(Duration.ofHours(1));
+    List<String> bad = List.of(
+        TestTokens.sign(TestTokens.builder(acme).build(), false),
+        TestTokens.sign(TestTokens.builder(acme).issuer("https://evil.example").build(), true),
+        TestTokens.sign(TestTokens.builder(acme).audience("someone-else").build(), true),
+        TestTokens.sign(TestTokens.builder(acme).expirationTime(Date.from(past)).build(), true),
+        TestTokens.token(Map.of("scopeline_role", "operator")),
+        "eyJhbGciOiJub25lIn0.eyJzY29wZWxpbmVfdGVuYW50cyI6ImFjbWUifQ.");
+    for (String token : bad) {
+      MockServerWebExchange exchange = MockServerWebExchange.from(from("203.0.113.9")
+          .header("Authorization", bearer(token)).build());
+      AtomicReference<ServerWebExchange> passed = new AtomicReference<>();
+      withTokens.filter(exchange, e -> {
+        passed.set(e);
+        return reactor.core.publisher.Mono.empty();
+      }).block();
+      assertThat(passed.get()).as(token).isNull();
+      assertThat(exchange.getResponse().getStatusCode().value()).as(token).isEqualTo(401);
+      assertThat(exchange.getResponse().getBodyAsString().block()).as("says why, never echoes the token")
+          .isNotBlank().doesNotContain(token);
+    }
+    // API keys keep working beside tokens.
+    assertThat(seen(withTokens, from("203.0.113.9").header("Authorization", "Bearer key-of-acme").build(),
+        "X-Scope-OrgID")).isEqualTo("acme");
   }
 
   @Test
