@@ -104,7 +104,7 @@ class IngestServiceTest extends IngestTestBase {
         .value(b -> assertThat(b).contains("another tenant than the probe token"));
     http.post().uri("/api/report").header(WireHeaders.ORG_ID, "t", "u").header("Content-Encoding", "gzip")
         .contentType(MediaType.parseMediaType("application/msgpack")).bodyValue(good).exchange()
-        .expectStatus().isUnauthorized().expectBody(String.class)
+        .expectStatus().isBadRequest().expectBody(String.class)
         .value(b -> assertThat(b).contains("more than one X-Scope-OrgID"));
   }
 

@@ -54,6 +54,7 @@ abstract class QueryTestBase {
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
     SharedInfrastructure.get().springProperties().forEach((k, v) -> registry.add(k, () -> v));
+    io.scopeline.testsupport.TestTokens.springProperties().forEach((k, v) -> registry.add(k, () -> v));
   }
 
   @Value("${local.server.port}")

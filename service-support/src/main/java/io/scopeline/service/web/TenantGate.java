@@ -49,6 +49,11 @@ public final class TenantGate implements WebFilter, Ordered {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
     HttpHeaders headers = request.getHeaders();
+    List<String> named = headers.get(WireHeaders.ORG_ID);
+    if (named != null && named.size() > 1) {
+      // Which one a gateway or the credential checked is unknowable: refuse rather than pick one.
+      return new Rejected(HttpStatus.BAD_REQUEST, "more than one " + WireHeaders.ORG_ID + " header").writeTo(exchange);
+    }
     String claimed = headers.getFirst(WireHeaders.ORG_ID);
     String key = bearer(headers.getFirst(HttpHeaders.AUTHORIZATION));
     if (key != null && tokens != null && BearerTokens.looksLikeJwt(key)) {

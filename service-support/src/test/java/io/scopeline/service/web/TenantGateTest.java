@@ -159,6 +159,12 @@ class TenantGateTest {
       assertThat(exchange.getResponse().getBodyAsString().block()).as("says why, never echoes the token")
           .isNotBlank().doesNotContain(token);
     }
+    // Two tenant headers are refused whatever credential comes with them.
+    String acmeToken = TestTokens.token(acme);
+    assertThat(seen(withTokens, from("127.0.0.1").header("Authorization", bearer(acmeToken))
+        .header("X-Scope-OrgID", "acme", "globex").build(), "X-Scope-OrgID")).isEqualTo("refused 400");
+    assertThat(seen(gate, from("127.0.0.1").header("X-Scope-OrgID", "acme", "globex").build(), "X-Scope-OrgID"))
+        .isEqualTo("refused 400");
     // API keys keep working beside tokens.
     assertThat(seen(withTokens, from("203.0.113.9").header("Authorization", "Bearer key-of-acme").build(),
         "X-Scope-OrgID")).isEqualTo("acme");
