@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
@@ -16,14 +15,13 @@ import reactor.core.publisher.Mono;
 
 /**
  * Refuses, with 403 and the reason, requests a hostile web page could make through a user's
- * browser: a state-changing request or a WebSocket handshake whose {@code Origin} is neither the
- * service's own nor an allowed one (cross-site request forgery, cross-site WebSocket hijacking),
- * and any request addressed to a host name that is not allowed (DNS rebinding). Probes and other
- * non-browser clients send no {@code Origin} and are not affected by the first rule.
+ * browser: any request or WebSocket handshake whose {@code Origin} is neither the service's own
+ * nor an allowed one (cross-site request forgery, cross-site WebSocket hijacking, and reads: a
+ * browser sends {@code Origin} on a read only when another site's page makes it), and any request
+ * addressed to a host name that is not allowed (DNS rebinding). Probes and other non-browser
+ * clients send no {@code Origin} and are not affected by the first rule.
  */
 public final class BrowserGuard implements WebFilter, Ordered {
-  private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
-
   private final Set<String> allowedOrigins;
   private final Set<String> allowedHosts;
 
@@ -59,7 +57,7 @@ public final class BrowserGuard implements WebFilter, Ordered {
     }
     String origin = headers.getOrigin();
     boolean handshake = "websocket".equalsIgnoreCase(headers.getUpgrade());
-    if (origin == null || (SAFE.contains(request.getMethod()) && !handshake)) {
+    if (origin == null) {
       return null;
     }
     String normal = normalOrigin(origin);

@@ -29,9 +29,12 @@ class BrowserGuardTest {
     assertThat(anyHost.problem(post("scope.internal").header("Origin", "https://SCOPE.example.com:443").build()))
         .isNull();
     assertThat(anyHost.problem(post("scope.internal:4040").build())).isNull();
-    // Reading is left to the browser's same-origin policy.
+    // Another site's page cannot read either (where no credential is needed, e.g. the standalone).
     assertThat(anyHost.problem(MockServerHttpRequest.get("http://scope.internal:4040/api/topology")
-        .header("Host", "scope.internal:4040").header("Origin", "https://evil.example").build())).isNull();
+        .header("Host", "scope.internal:4040").header("Origin", "https://evil.example").build()))
+        .contains("cross-origin GET");
+    assertThat(anyHost.problem(MockServerHttpRequest.get("http://scope.internal:4040/api/topology")
+        .header("Host", "scope.internal:4040").header("Origin", "http://scope.internal:4040").build())).isNull();
   }
 
   @Test

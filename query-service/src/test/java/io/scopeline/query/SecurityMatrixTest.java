@@ -1,0 +1,205 @@
+package io.scopeline.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scopeline.keys.TenantId;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Every public endpoint of the query service against each way of posing as someone else: no
+ * credentials, another tenant's key, a forged or doubled tenant header, a foreign Origin, a
+ * foreign Host. Each is refused with its status, and nothing of the victim tenant ever appears.
+ * Requests go over raw HTTP/1.1 so headers are exactly what an attacker sends.
+ */
+@TestPropertySource(properties = {
+    // The test client is on loopback: here loopback is not a trusted gateway.
+    "scopeline.security.tenants.trusted-proxies=192.0.2.1/32",
+    "scopeline.security.allowed-hosts=127.0.0.1",
+    "scopeline.security.tenants.api-keys.victim-key=victim-tenant:operator",
+    "scopeline.security.tenants.api-keys.attacker-key=attacker-tenant:operator"})
+class SecurityMatrixTest extends QueryTestBase {
+  private static final TenantId VICTIM = TenantId.of("victim-tenant");
+  private static final String SECRET = "victim-host";
+
+  /** An endpoint; {@code socket}: a WebSocket handshake; {@code reads}: answers with the tenant's data. */
+  record Endpoint(String method, String path, boolean socket, boolean reads) {
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  /** How a request poses: extra headers and the status it must get (0: not refused; nothing of the victim). */
+  record Pose(String name, List<String[]> headers, int status) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  record Case(Endpoint endpoint, Pose pose) {
+    @Override
+    public String toString() {
+      return pose + " → " + endpoint;
+    }
+  }
+
+  static final List<Endpoint> ENDPOINTS = List.of(
+      new Endpoint("GET", "/api/topology", false, true),
+      new Endpoint("GET", "/api/topology/hosts", false, true),
+      new Endpoint("GET", "/api/topology/hosts/vhost%3B%3Chost%3E", false, true),
+      new Endpoint("GET", "/api/report", false, true),
+      new Endpoint("GET", "/api/probes", false, false),
+      new Endpoint("POST", "/api/control/probe-1/node-1/docker_stop_container", false, false),
+      new Endpoint("GET", "/api/pipe/pipe-1/check", false, false),
+      new Endpoint("DELETE", "/api/pipe/pipe-1", false, false),
+      new Endpoint("GET", "/api/topology/hosts/ws?t=1s", true, true),
+      new Endpoint("GET", "/api/pipe/pipe-1", true, false),
+      new Endpoint("GET", "/api/control/ws", true, false));
+
+  static final List<Pose> POSES = List.of(
+      new Pose("no credentials", List.of(), 401),
+      new Pose("forged tenant header", List.<String[]>of(new String[] {"X-Scope-OrgID", "victim-tenant"}), 401),
+      new Pose("two tenant headers", List.of(new String[] {"X-Scope-OrgID", "attacker-tenant"},
+          new String[] {"X-Scope-OrgID", "victim-tenant"}, new String[] {"Authorization", "Bearer attacker-key"}), 400),
+      new Pose("another tenant's key", List.<String[]>of(new String[] {"Authorization", "Bearer attacker-key"}), 0),
+      new Pose("another tenant's key naming the victim", List.of(new String[] {"Authorization", "Bearer attacker-key"},
+          new String[] {"X-Scope-OrgID", "victim-tenant"}), 401),
+      new Pose("the victim's key from a foreign Origin", List.of(new String[] {"Authorization", "Bearer victim-key"},
+          new String[] {"Origin", "https://evil.example"}), 403),
+      new Pose("the victim's key to a foreign Host", List.of(new String[] {"Authorization", "Bearer victim-key"},
+          new String[] {"Host", "rebind.evil.example"}), 403));
+
+  static List<Case> cases() {
+    List<Case> out = new ArrayList<>();
+    for (Pose p : POSES) {
+      for (Endpoint e : ENDPOINTS) {
+        out.add(new Case(e, p));
+      }
+    }
+    return out;
+  }
+
+  @BeforeEach
+  void victimHasData() {
+    // Stored afresh for each case, so it is in the window however long the matrix runs.
+    long now = now();
+    // The secret is the host's name, never in a request: an echoed path proves nothing.
+    io.scopeline.model.Node n = io.scopeline.model.Node.of("vhost;<host>", "host").withLatest("host_name", now, SECRET);
+    store(VICTIM, now - 1_000_000_000L, 0, io.scopeline.model.Report.builder().id("victim").ts(now)
+        .windowNanos(3_000_000_000L).topology(io.scopeline.model.TopologyType.HOST,
+            io.scopeline.model.TopologyType.HOST.defaultTopology().withNode(n)).build());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void refusedAndNothingOfTheVictimAppears(Case c) throws Exception {
+    Answer a = send(c.endpoint(), c.pose().headers());
+    if (c.pose().status() != 0) {
+      assertThat(a.status()).as(a.head()).isEqualTo(c.pose().status());
+    } else if (c.endpoint().reads()) {
+      // Served as the caller's own tenant: its data, or no such node (404).
+      assertThat(a.status()).as(a.head()).isIn(200, 101, 404);
+    }
+    assertThat(a.text()).as("nothing of the victim").doesNotContain(SECRET);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("readers")
+  void theVictimsOwnKeyReadsItsData(Endpoint e) throws Exception {
+    Answer a = send(e, List.<String[]>of(new String[] {"Authorization", "Bearer victim-key"}));
+    assertThat(a.text()).as("the matrix would prove nothing without the victim's data").contains(SECRET);
+  }
+
+  static List<Endpoint> readers() {
+    // /api/topology lists stats only, so it never names a node.
+    return ENDPOINTS.stream().filter(e -> e.reads() && !e.path().equals("/api/topology")).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unexposed")
+  void internalAndManagementEndpointsAreNotOnThePublicPort(String path) throws Exception {
+    Answer a = send(new Endpoint("GET", path, false, false),
+        List.<String[]>of(new String[] {"Authorization", "Bearer victim-key"}));
+    assertThat(a.status()).as(a.head()).isEqualTo(404);
+  }
+
+  static List<String> unexposed() {
+    return List.of("/internal/quantum?tenant=victim-tenant&key=x", "/actuator/health", "/actuator/prometheus",
+        "/actuator/env");
+  }
+
+  record Answer(int status, String head, String text) {}
+
+  /** One raw HTTP/1.1 exchange; a WebSocket that opens is read for two seconds (its first frames). */
+  private Answer send(Endpoint e, List<String[]> headers) throws Exception {
+    StringBuilder req = new StringBuilder(e.method() + " " + e.path() + " HTTP/1.1\r\n");
+    boolean host = headers.stream().anyMatch(h -> h[0].equals("Host"));
+    if (!host) {
+      req.append("Host: 127.0.0.1:").append(port).append("\r\n");
+    }
+    for (String[] h : headers) {
+      req.append(h[0]).append(": ").append(h[1]).append("\r\n");
+    }
+    if (e.path().equals("/api/control/ws")) {
+      req.append("X-Scope-Probe-ID: probe-1\r\n"); // as a probe connects
+    }
+    if (e.socket()) {
+      req.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
+          .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+    } else {
+      req.append("Connection: close\r\n");
+    }
+    if (e.method().equals("POST")) {
+      req.append("Content-Length: 0\r\n");
+    }
+    req.append("\r\n");
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      int headEnd = -1;
+      while (headEnd < 0) {
+        int n = in.read(buf);
+        if (n < 0) {
+          break;
+        }
+        got.write(buf, 0, n);
+        headEnd = got.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+      }
+      String text = got.toString(StandardCharsets.ISO_8859_1);
+      String head = text.contains("\r\n") ? text.substring(0, text.indexOf("\r\n")) : text;
+      int status = head.startsWith("HTTP/1.1 ") ? Integer.parseInt(head.substring(9, 12)) : -1;
+      // The rest: an open WebSocket's first frames (for a while), else the body to its end.
+      s.setSoTimeout(status == 101 ? 1500 : e.socket() ? 3000 : 20_000);
+      java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+          .matcher(text);
+      int want = status != 101 && length.find() && headEnd >= 0 ? headEnd + 4 + Integer.parseInt(length.group(1)) : -1;
+      long deadline = System.nanoTime() + (status == 101 ? 1_500_000_000L : 20_000_000_000L);
+      try {
+        while ((want < 0 || got.size() < want) && System.nanoTime() < deadline) {
+          int n = in.read(buf);
+          if (n < 0) {
+            break;
+          }
+          got.write(buf, 0, n);
+        }
+      } catch (SocketTimeoutException timeout) {
+        // An open WebSocket: what came so far is its answer.
+      }
+      return new Answer(status, head, got.toString(StandardCharsets.ISO_8859_1));
+    }
+  }
+}
