@@ -35,11 +35,27 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dataDir;
   private final boolean deleteOnClose;
 
-  private EmbeddedKafka(KafkaRaftServer server, int port, Path dataDir, boolean deleteOnClose) {
+  private final java.util.Map<String, String> clientConfig;
+
+  private EmbeddedKafka(KafkaRaftServer server, int port, Path dataDir, boolean deleteOnClose,
+      java.util.Map<String, String> clientConfig) {
     this.server = server;
     this.port = port;
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
+    this.clientConfig = clientConfig;
+  }
+
+  /** The client settings of a SASL/PLAIN login as {@code user} (empty map for a plain broker's clients). */
+  public static java.util.Map<String, String> saslClientConfig(java.util.Map.Entry<String, String> user) {
+    return java.util.Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + user.getKey() + "\" password=\"" + user.getValue() + "\";");
+  }
+
+  /** What a client of this broker sets besides the bootstrap servers (the login, for a SASL broker). */
+  public java.util.Map<String, String> clientConfig() {
+    return clientConfig;
   }
 
   /**
@@ -48,6 +64,19 @@ public final class EmbeddedKafka implements AutoCloseable {
    * {@code port} 0 picks a free port.
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /**
+   * A temporary broker whose client listener takes only SASL/PLAIN logins of {@code users} (name to
+   * password) over plaintext; the controller and the broker's own link stay on loopback without
+   * authentication. Its {@link #admin()} logs in as the first user.
+   */
+  public static EmbeddedKafka startWithSasl(java.util.Map<String, String> users) {
+    return start(null, 0, new java.util.LinkedHashMap<>(users));
+  }
+
+  private static EmbeddedKafka start(Path dataDir, int port, java.util.Map<String, String> saslUsers) {
     boolean temporary = dataDir == null;
     try {
       Path dir = temporary ? Files.createTempDirectory("scopeline-kafka") : Files.createDirectories(dataDir);
@@ -57,11 +86,24 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("process.roles", "broker,controller");
       p.put("node.id", "1");
       p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-      p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-      p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
       p.put("controller.listener.names", "CONTROLLER");
-      p.put("inter.broker.listener.name", "PLAINTEXT");
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      if (saslUsers == null) {
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      } else {
+        int internalPort = FreePorts.pick();
+        p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",INTERNAL://127.0.0.1:" + internalPort
+            + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",INTERNAL://127.0.0.1:" + internalPort);
+        p.put("inter.broker.listener.name", "INTERNAL");
+        p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", "PLAIN");
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+      }
       p.put("log.dirs", dir.toString());
       p.put("offsets.topic.replication.factor", "1");
       p.put("offsets.topic.num.partitions", "4");
@@ -87,7 +129,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       long t0 = System.nanoTime();
       server.startup();
-      EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, dir, temporary);
+      EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, dir, temporary,
+          saslUsers == null ? java.util.Map.of() : saslClientConfig(saslUsers.entrySet().iterator().next()));
       kafka.awaitReady();
       log.info("Embedded Kafka (KRaft) ready on 127.0.0.1:{} in {} ms, data in {}", brokerPort,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), dir);
@@ -114,6 +157,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   public Admin admin() {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.putAll(clientConfig);
     return Admin.create(p);
   }
 

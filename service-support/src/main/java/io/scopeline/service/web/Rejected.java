@@ -25,6 +25,9 @@ public final class Rejected extends RuntimeException {
     var response = exchange.getResponse();
     response.setStatusCode(status);
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    // A refused request ends its connection: the client does not reuse one the server may be
+    // closing (a reused one could wait for an answer that never comes), and a prober reconnects.
+    response.getHeaders().set(org.springframework.http.HttpHeaders.CONNECTION, "close");
     byte[] body = ScopeAppInfo.jsonString(getMessage()).getBytes(StandardCharsets.UTF_8);
     return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
   }
