@@ -3,11 +3,7 @@ package io.scopeline.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopeline.keys.TenantId;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import io.scopeline.testsupport.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,7 +100,7 @@ class SecurityMatrixTest extends QueryTestBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void refusedAndNothingOfTheVictimAppears(Case c) throws Exception {
-    Answer a = send(c.endpoint(), c.pose().headers());
+    RawHttp.Answer a = send(c.endpoint(), c.pose().headers());
     if (c.pose().status() != 0) {
       assertThat(a.status()).as(a.head()).isEqualTo(c.pose().status());
     } else if (c.endpoint().reads()) {
@@ -117,7 +113,7 @@ class SecurityMatrixTest extends QueryTestBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("readers")
   void theVictimsOwnKeyReadsItsData(Endpoint e) throws Exception {
-    Answer a = send(e, List.<String[]>of(new String[] {"Authorization", "Bearer victim-key"}));
+    RawHttp.Answer a = send(e, List.<String[]>of(new String[] {"Authorization", "Bearer victim-key"}));
     assertThat(a.text()).as("the matrix would prove nothing without the victim's data").contains(SECRET);
   }
 
@@ -129,7 +125,7 @@ class SecurityMatrixTest extends QueryTestBase {
   @ParameterizedTest(name = "{0}")
   @MethodSource("unexposed")
   void internalAndManagementEndpointsAreNotOnThePublicPort(String path) throws Exception {
-    Answer a = send(new Endpoint("GET", path, false, false),
+    RawHttp.Answer a = send(new Endpoint("GET", path, false, false),
         List.<String[]>of(new String[] {"Authorization", "Bearer victim-key"}));
     assertThat(a.status()).as(a.head()).isEqualTo(404);
   }
@@ -139,67 +135,11 @@ class SecurityMatrixTest extends QueryTestBase {
         "/actuator/env");
   }
 
-  record Answer(int status, String head, String text) {}
-
-  /** One raw HTTP/1.1 exchange; a WebSocket that opens is read for two seconds (its first frames). */
-  private Answer send(Endpoint e, List<String[]> headers) throws Exception {
-    StringBuilder req = new StringBuilder(e.method() + " " + e.path() + " HTTP/1.1\r\n");
-    boolean host = headers.stream().anyMatch(h -> h[0].equals("Host"));
-    if (!host) {
-      req.append("Host: 127.0.0.1:").append(port).append("\r\n");
-    }
-    for (String[] h : headers) {
-      req.append(h[0]).append(": ").append(h[1]).append("\r\n");
-    }
+  private RawHttp.Answer send(Endpoint e, List<String[]> headers) throws Exception {
+    List<String[]> all = new ArrayList<>(headers);
     if (e.path().equals("/api/control/ws")) {
-      req.append("X-Scope-Probe-ID: probe-1\r\n"); // as a probe connects
+      all.add(new String[] {"X-Scope-Probe-ID", "probe-1"}); // as a probe connects
     }
-    if (e.socket()) {
-      req.append("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n")
-          .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
-    } else {
-      req.append("Connection: close\r\n");
-    }
-    if (e.method().equals("POST")) {
-      req.append("Content-Length: 0\r\n");
-    }
-    req.append("\r\n");
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(20_000);
-      s.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream got = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      int headEnd = -1;
-      while (headEnd < 0) {
-        int n = in.read(buf);
-        if (n < 0) {
-          break;
-        }
-        got.write(buf, 0, n);
-        headEnd = got.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
-      }
-      String text = got.toString(StandardCharsets.ISO_8859_1);
-      String head = text.contains("\r\n") ? text.substring(0, text.indexOf("\r\n")) : text;
-      int status = head.startsWith("HTTP/1.1 ") ? Integer.parseInt(head.substring(9, 12)) : -1;
-      // The rest: an open WebSocket's first frames (for a while), else the body to its end.
-      s.setSoTimeout(status == 101 ? 1500 : e.socket() ? 3000 : 20_000);
-      java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
-          .matcher(text);
-      int want = status != 101 && length.find() && headEnd >= 0 ? headEnd + 4 + Integer.parseInt(length.group(1)) : -1;
-      long deadline = System.nanoTime() + (status == 101 ? 1_500_000_000L : 20_000_000_000L);
-      try {
-        while ((want < 0 || got.size() < want) && System.nanoTime() < deadline) {
-          int n = in.read(buf);
-          if (n < 0) {
-            break;
-          }
-          got.write(buf, 0, n);
-        }
-      } catch (SocketTimeoutException timeout) {
-        // An open WebSocket: what came so far is its answer.
-      }
-      return new Answer(status, head, got.toString(StandardCharsets.ISO_8859_1));
-    }
+    return RawHttp.send(port, e.method(), e.path(), all, e.socket());
   }
 }
