@@ -30,6 +30,9 @@ import org.springframework.util.unit.DataSize;
  * @param gzipLevel deflate level of stored quanta (1 fastest … 9 smallest); encoding is ingest's
  *     largest CPU cost after decoding; at level 3 it is twice as fast as at zlib's default 6, for
  *     objects about 20 % larger (benchmarks/RESULTS.md)
+ * @param tenantStateIdle how long a partition remembers a tenant (its record-time watermark) after
+ *     its last record once nothing of it is open: state per tenant does not grow with every tenant
+ *     ever seen
  */
 @ConfigurationProperties("scopeline.ingest")
 public record IngestProperties(
@@ -46,7 +49,8 @@ public record IngestProperties(
     @DefaultValue("30s") Duration hotCopyTtl,
     @DefaultValue("50ms") Duration retryInitialBackoff,
     @DefaultValue("10s") Duration retryMaxBackoff,
-    @DefaultValue("3") int gzipLevel) {
+    @DefaultValue("3") int gzipLevel,
+    @DefaultValue("5m") Duration tenantStateIdle) {
 
   public IngestProperties {
     if (gzipLevel < 1 || gzipLevel > 9) {

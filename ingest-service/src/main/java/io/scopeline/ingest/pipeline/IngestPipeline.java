@@ -179,7 +179,7 @@ public final class IngestPipeline implements SmartLifecycle {
   private PartitionQuanta newPartition(TopicPartition tp, long startOffset) {
     return new PartitionQuanta(tp, startOffset, Quanta.of(props.quantum()), props.grace().toNanos(),
         props.maxClockSkew().toNanos(), props.maxPersistingPerPartition(), writer, deadLetters, shortcuts,
-        new ReplayGuard(tp, endOffset(tp), writer, replayedDurable));
+        new ReplayGuard(tp, endOffset(tp), writer, replayedDurable), props.tenantStateIdle().toNanos());
   }
 
   /** The partition's end offset now, retried until Kafka answers (records of the partition wait for it). */

@@ -70,6 +70,8 @@ final class PartitionQuanta {
   private volatile long lastRecordAtMillis = -1;
 
   private final Map<Key, Segment> open = new HashMap<>();
+  /** The open segments again, by tenant: a record touches its own tenant's, not every tenant's. */
+  private final Map<TenantId, TreeMap<Long, Segment>> openByTenant = new HashMap<>();
   private final List<Segment> persisting = new ArrayList<>();
   /** First offsets of segments not yet durable. */
   private final TreeSet<Long> held = new TreeSet<>();
@@ -80,6 +82,7 @@ final class PartitionQuanta {
   private final Map<TenantId, Long> watermarks = new HashMap<>();
   /** When each tenant's last record on this partition was taken (System.nanoTime). */
   private final Map<TenantId, Long> lastRecordWall = new HashMap<>();
+  private final long tenantStateIdleNanos;
   private boolean revoked;
   /** The consumer's position when the partition was assigned (-1: unknown). */
   private final long startOffset;
@@ -91,7 +94,8 @@ final class PartitionQuanta {
 
   PartitionQuanta(TopicPartition partition, long startOffset, Quanta quanta, long graceNanos, long maxFutureSkewNanos,
       int maxPersisting, SegmentSink writer, DeadLetters deadLetters, ShortcutNotifier shortcuts,
-      ReplayGuard replay) {
+      ReplayGuard replay, long tenantStateIdleNanos) {
+    this.tenantStateIdleNanos = tenantStateIdleNanos;
     this.partition = partition;
     this.startOffset = startOffset;
     this.quanta = quanta;
@@ -164,6 +168,7 @@ final class PartitionQuanta {
       }
       if (fresh) {
         open.put(key, segment);
+        openByTenant.computeIfAbsent(d.tenant(), t -> new TreeMap<>()).put(start, segment);
         held.add(d.offset());
       }
       nextOffset = d.offset() + 1;
@@ -191,6 +196,7 @@ final class PartitionQuanta {
           + " they made ({} open segments) and taking them as the consumer fetches them again", partition, offset,
           highestTaken, open.size());
       open.clear();
+      openByTenant.clear();
       superseded.addAll(persisting);
       held.clear();
       uncommitted.clear();
@@ -219,17 +225,26 @@ final class PartitionQuanta {
 
   /** Closes segments (of {@code tenant}, or all when null) whose quantum ended a grace period before {@code nowNanos}. */
   private void closeWhere(TenantId tenant, long nowNanos) {
+    TreeMap<Long, Segment> mine = openByTenant.get(tenant);
+    if (mine == null) {
+      return;
+    }
     List<Segment> due = new ArrayList<>();
-    for (Segment s : open.values()) {
-      if ((tenant == null || s.tenant().equals(tenant)) && s.quantumEnd() + graceNanos <= nowNanos) {
-        due.add(s);
+    for (Segment s : mine.values()) {
+      if (s.quantumEnd() + graceNanos > nowNanos) {
+        break; // by quantum start: the later ones are not due either
       }
+      due.add(s);
     }
     due.forEach(this::close);
   }
 
   private void close(Segment s) {
     open.remove(new Key(s.tenant(), s.quantumStart()));
+    TreeMap<Long, Segment> mine = openByTenant.get(s.tenant());
+    if (mine != null && mine.remove(s.quantumStart()) != null && mine.isEmpty()) {
+      openByTenant.remove(s.tenant());
+    }
     persisting.add(s);
     writer.write(s, revoked || replay.mayMeetOtherWriter(s.firstOffset()))
         .subscribe(null, e -> log.error("segment {} was not persisted: {}", s, e.toString()), () -> persisted(s));
@@ -306,10 +321,11 @@ final class PartitionQuanta {
    * tenants keep the partition busy.
    */
   synchronized void closeIdle(long wallEpochNanos) {
+    long now = System.nanoTime();
+    forgetIdleTenants(now);
     if (open.isEmpty()) {
       return;
     }
-    long now = System.nanoTime();
     List<Segment> due = new ArrayList<>();
     for (Segment s : open.values()) {
       Long last = lastRecordWall.get(s.tenant());
@@ -318,7 +334,27 @@ final class PartitionQuanta {
       }
     }
     due.forEach(this::close);
-    lastRecordWall.keySet().removeIf(t -> open.keySet().stream().noneMatch(k -> k.tenant().equals(t)));
+  }
+
+  /**
+   * Drops what this partition keeps of tenants with nothing open that sent nothing for the idle
+   * time: with many small tenants, state follows the tenants sending now, not all that ever did.
+   */
+  private void forgetIdleTenants(long now) {
+    lastRecordWall.entrySet().removeIf(e -> {
+      boolean idle = now - e.getValue() > tenantStateIdleNanos && !openByTenant.containsKey(e.getKey());
+      if (idle) {
+        watermarks.remove(e.getKey());
+      }
+      return idle;
+    });
+  }
+
+  /** Tenants this partition keeps state of (watermark or last-record time). */
+  synchronized int trackedTenants() {
+    java.util.Set<TenantId> all = new java.util.HashSet<>(watermarks.keySet());
+    all.addAll(lastRecordWall.keySet());
+    return all.size();
   }
 
   /** Closes every open segment; completes when nothing of this partition is left unwritten. */

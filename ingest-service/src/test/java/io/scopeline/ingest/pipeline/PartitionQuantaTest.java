@@ -31,19 +31,28 @@ class PartitionQuantaTest {
   private final List<Long> commits = new ArrayList<>();
 
   private PartitionQuanta partitionStartingAt(long startOffset) {
+    return partitionStartingAt(startOffset, Duration.ofMinutes(5));
+  }
+
+  private PartitionQuanta partitionStartingAt(long startOffset, Duration tenantStateIdle) {
     ReplayGuard noReplay = new ReplayGuard(TP, Mono.just(0L), (tenant, quantum, partition) ->
         reactor.core.publisher.Flux.empty(), new SimpleMeterRegistry().counter("replayed"));
     return new PartitionQuanta(TP, startOffset, Quanta.of(Duration.ofSeconds(3)), 500_000_000L, 30_000_000_000L, 4,
-        (segment, mayMeet) -> Mono.fromRunnable(() -> written.add(segment)), null, null, noReplay);
+        (segment, mayMeet) -> Mono.fromRunnable(() -> written.add(segment)), null, null, noReplay,
+        tenantStateIdle.toNanos());
   }
 
   /** The record at {@code offset}, its record time {@code seconds} after BASE. */
   private Decoded.Accepted record(long offset, long seconds) {
+    return record(offset, seconds, TENANT);
+  }
+
+  private Decoded.Accepted record(long offset, long seconds, TenantId tenant) {
     long nanos = BASE + seconds * 1_000_000_000L;
     Node host = Node.of("h" + offset + ";<host>", "host").withLatest("host_name", nanos, "h" + offset);
     Report report = Report.builder().ts(nanos).windowNanos(1_000_000_000L)
         .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(host)).build();
-    ConsumerRecord<String, byte[]> plain = new ConsumerRecord<>(TP.topic(), TP.partition(), offset, TENANT.value(),
+    ConsumerRecord<String, byte[]> plain = new ConsumerRecord<>(TP.topic(), TP.partition(), offset, tenant.value(),
         new byte[0]);
     ReceiverOffset handle = new ReceiverOffset() {
       @Override
@@ -64,7 +73,30 @@ class PartitionQuantaTest {
         return Mono.fromRunnable(() -> commits.add(offset + 1));
       }
     };
-    return new Decoded.Accepted(new ReceiverRecord<>(plain, handle), TENANT, "probe", nanos, report);
+    return new Decoded.Accepted(new ReceiverRecord<>(plain, handle), tenant, "probe", nanos, report);
+  }
+
+  @Test
+  void manyTenantsOneRecordEachAreClosedAndThenForgotten() throws InterruptedException {
+    PartitionQuanta q = partitionStartingAt(0, Duration.ZERO);
+    int tenants = 10_000;
+    for (int i = 0; i < tenants; i++) {
+      q.accept(record(i, 1, TenantId.of("small-" + i))).block();
+    }
+    assertThat(q.openSegments()).isEqualTo(tenants);
+    // Later, one tenant's record moves its own quantum on: only its own segment closes.
+    q.accept(record(tenants, 8, TenantId.of("small-0"))).block();
+    assertThat(written).hasSize(1);
+    assertThat(written.get(0).tenant()).isEqualTo(TenantId.of("small-0"));
+
+    long farLater = BASE + 60_000_000_000L;
+    Thread.sleep(600); // quiet for longer than the grace, in wall time
+    q.closeIdle(farLater);
+    assertThat(written).hasSize(tenants + 1);
+    assertThat(q.openSegments()).isZero();
+    q.closeIdle(farLater);
+    assertThat(q.trackedTenants()).as("nothing kept of tenants that went quiet").isZero();
+    assertThat(q.committableOffset()).isEqualTo(tenants + 1);
   }
 
   @Test
