@@ -69,12 +69,27 @@ public final class LivenessMonitor implements SmartLifecycle {
 
   void checkOnce() {
     ProbeLiveness.CheckResult result = liveness.check();
+    // A tenant's table goes when its probes have all been quiet past forget-after (it is written
+    // with each change), and a probe forgotten here leaves it at once: the table holds the
+    // probes sending now, not every probe a tenant ever had.
+    java.time.Duration keep = props.forgetAfter();
     Flux.fromIterable(result.changed())
         .flatMap(s -> redis.hset(StorageKeys.probeStatusKey(TenantId.of(s.tenant())), s.probe(),
             new ProbeStatusRow(s.status(), s.lastSeenMillis(), s.intervalMillis(), s.hostname()).toJson()
-                .getBytes(StandardCharsets.UTF_8)), 16)
+                .getBytes(StandardCharsets.UTF_8), keep), 16)
+        .thenMany(Flux.fromIterable(result.forgotten())
+            .flatMap(f -> redis.hdel(StorageKeys.probeStatusKey(TenantId.of(f.tenant())), f.probe()), 16))
         .thenMany(Flux.fromIterable(result.events()).flatMap(this::publish))
         .subscribe();
+    // Tenants without a probe left here are adopted again from the table if they come back.
+    if (!result.forgotten().isEmpty()) {
+      java.util.Set<String> tracked = liveness.trackedTenants();
+      result.forgotten().forEach(f -> {
+        if (!tracked.contains(f.tenant())) {
+          adopted.remove(f.tenant());
+        }
+      });
+    }
   }
 
   private Mono<Void> publish(ProbeStatusEvent event) {

@@ -112,12 +112,22 @@ public final class ProbeLiveness {
     });
   }
 
+  /** The tenants with a probe tracked here. */
+  public java.util.Set<String> trackedTenants() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    probes.keySet().forEach(k -> out.add(k.tenant()));
+    return out;
+  }
+
   private long threshold(State s) {
     return Math.max(props.silentIntervals() * s.intervalMillis, props.minSilence().toMillis());
   }
 
   /** The result of one check: events to emit and statuses to write to the status table. */
-  public record CheckResult(List<ProbeStatusEvent> events, List<Status> changed) {}
+  public record CheckResult(List<ProbeStatusEvent> events, List<Status> changed, List<Forgotten> forgotten) {}
+
+  /** A probe silent beyond {@code forgetAfter}: dropped here, and due to go from the status table. */
+  public record Forgotten(String tenant, String probe) {}
 
   /** Checks every probe once. */
   public synchronized CheckResult check() {
@@ -125,6 +135,7 @@ public final class ProbeLiveness {
     Map<String, List<Key>> newlySilent = new HashMap<>();
     Map<String, Integer> totals = new HashMap<>();
     List<Status> changed = new ArrayList<>();
+    List<Forgotten> forgotten = new ArrayList<>();
     int newlyAll = 0;
     for (var e : probes.entrySet()) {
       Key k = e.getKey();
@@ -132,7 +143,9 @@ public final class ProbeLiveness {
       synchronized (s) {
         long silentFor = now - s.lastSeenMillis;
         if (silentFor > props.forgetAfter().toMillis()) {
-          probes.remove(k, s);
+          if (probes.remove(k, s)) {
+            forgotten.add(new Forgotten(k.tenant(), k.probe()));
+          }
           continue;
         }
         totals.merge(k.tenant(), 1, Integer::sum);
@@ -183,7 +196,7 @@ public final class ProbeLiveness {
         }
       }
     }
-    return new CheckResult(events, changed);
+    return new CheckResult(events, changed, forgotten);
   }
 
   /** Number of probes currently in {@code status} (ok or nodata). */

@@ -73,6 +73,17 @@ public class HotCopies implements AutoCloseable {
     return guarded(redis.connection().flatMap(c -> c.reactive().hset(key, field, value)), "HSET " + key);
   }
 
+  /** Sets a hash field and lets the whole hash expire {@code ttl} after its last write. */
+  public Mono<Void> hset(String key, String field, byte[] value, java.time.Duration ttl) {
+    return guarded(redis.connection().flatMap(c -> c.reactive().hset(key, field, value)
+        .then(c.reactive().pexpire(key, ttl.toMillis()))), "HSET " + key);
+  }
+
+  /** Removes hash fields (best effort, counted like the other writes). */
+  public Mono<Void> hdel(String key, String... fields) {
+    return guarded(redis.connection().flatMap(c -> c.reactive().hdel(key, fields)), "HDEL " + key);
+  }
+
   /** All fields of a hash; empty when Redis fails (counted). */
   public Mono<java.util.Map<String, byte[]>> hgetall(String key) {
     return redis.connection().flatMap(c -> c.reactive().hgetall(key)

@@ -185,4 +185,17 @@ class ProbeLivenessTest {
     assertThat(json.get("silentProbes").asInt()).isEqualTo(3);
     assertThat(json.get("totalProbes").asInt()).isEqualTo(4);
   }
+
+  @Test
+  void probesSilentPastForgetAfterAreDroppedAndSaidToBeSoTheirTableRowsGoToo() {
+    liveness.reportSeen("gone-tenant", "p1", WINDOW);
+    liveness.reportSeen("busy-tenant", "p2", WINDOW);
+    advance(Duration.ofMinutes(59));
+    liveness.reportSeen("busy-tenant", "p2", WINDOW);
+    advance(Duration.ofMinutes(2));
+    var result = liveness.check();
+    assertThat(result.forgotten()).containsExactly(new ProbeLiveness.Forgotten("gone-tenant", "p1"));
+    assertThat(liveness.trackedTenants()).containsExactly("busy-tenant");
+    assertThat(liveness.check().forgotten()).as("said once").isEmpty();
+  }
 }
