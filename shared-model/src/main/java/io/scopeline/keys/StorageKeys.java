@@ -87,6 +87,17 @@ public final class StorageKeys {
     return objectKey(tenant, quantumStartNanos, partition, firstOffset) + "-" + lastOffset;
   }
 
+  /**
+   * S3 object key of a packed quantum: the segments of many tenants of one partition and quantum,
+   * holding records [first, last] of it ({@link PackedObject}). Not under any tenant's prefix,
+   * since it holds many; its prefix spreads packs as segment keys are spread.
+   */
+  public static String packKey(int partition, long quantumStartNanos, long firstOffset, long lastOffset) {
+    checkPartition(partition);
+    return md5Hex("pack-" + partition + "-" + hourOf(quantumStartNanos)) + "/pack-" + quantumStartNanos + "-"
+        + partition + "-" + firstOffset + "-" + lastOffset;
+  }
+
   /** S3 object key of a shortcut report, unique per report. */
   public static String shortcutObjectKey(TenantId tenant, long receivedNanos, String reportId) {
     return md5Hex(indexHashKey(tenant, receivedNanos)) + "/shortcut-" + receivedNanos + "-" + safe(reportId);
