@@ -9,6 +9,9 @@ import io.scopeline.keys.TenantId;
 import io.scopeline.model.Node;
 import io.scopeline.model.Report;
 import io.scopeline.model.TopologyType;
+import io.scopeline.testsupport.Poses;
+import io.scopeline.testsupport.Poses.Case;
+import io.scopeline.testsupport.Poses.Pose;
 import io.scopeline.testsupport.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,48 +47,30 @@ class IngestSecurityMatrixTest extends IngestTestBase {
     }
   }
 
-  record Pose(String name, List<String[]> headers, int status) {
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
 
-  record Case(Endpoint endpoint, Pose pose) {
-    @Override
-    public String toString() {
-      return pose + " → " + endpoint;
-    }
-  }
-
-  private static String[] h(String name, String value) {
-    return new String[] {name, value};
-  }
 
   static final List<Endpoint> ENDPOINTS = List.of(new Endpoint("POST", "/api/report", false),
       new Endpoint("GET", "/api/control/ws", true), new Endpoint("GET", "/api/pipe/pipe-1/probe", true));
 
   static final List<Pose> POSES = List.of(
       new Pose("no credentials", List.of(), 401),
-      new Pose("forged tenant header", List.<String[]>of(h("X-Scope-OrgID", "bridge-victim")), 401),
-      new Pose("two tenant headers", List.of(h("X-Scope-OrgID", "bridge-attacker"), h("X-Scope-OrgID", "bridge-victim"),
-          h("Authorization", "Scope-Probe token=attacker-token")), 400),
-      new Pose("another tenant's token naming the victim", List.of(h("Authorization", "Scope-Probe token=attacker-token"),
-          h("X-Scope-OrgID", "bridge-victim")), 401),
-      new Pose("a guessed token", List.<String[]>of(h("Authorization", "Scope-Probe token=guessed")), 401),
-      new Pose("the victim's token from a foreign Origin", List.of(h("Authorization", "Scope-Probe token=victim-token"),
-          h("Origin", "https://evil.example")), 403),
-      new Pose("the victim's token to a foreign Host", List.of(h("Authorization", "Scope-Probe token=victim-token"),
-          h("Host", "rebind.evil.example")), 403));
+      new Pose("forged tenant header", List.<String[]>of(Poses.header("X-Scope-OrgID", "bridge-victim")), 401),
+      new Pose("two tenant headers", List.of(Poses.header("X-Scope-OrgID", "bridge-attacker"),
+          Poses.header("X-Scope-OrgID", "bridge-victim"), Poses.header("Authorization", "Scope-Probe token=attacker-token")),
+          400),
+      new Pose("another tenant's token naming the victim",
+          List.of(Poses.header("Authorization", "Scope-Probe token=attacker-token"),
+              Poses.header("X-Scope-OrgID", "bridge-victim")), 401),
+      new Pose("a guessed token", List.<String[]>of(Poses.header("Authorization", "Scope-Probe token=guessed")), 401),
+      new Pose("the victim's token from a foreign Origin",
+          List.of(Poses.header("Authorization", "Scope-Probe token=victim-token"),
+              Poses.header("Origin", "https://evil.example")), 403),
+      new Pose("the victim's token to a foreign Host",
+          List.of(Poses.header("Authorization", "Scope-Probe token=victim-token"),
+              Poses.header("Host", "rebind.evil.example")), 403));
 
-  static List<Case> cases() {
-    List<Case> out = new ArrayList<>();
-    for (Pose p : POSES) {
-      for (Endpoint e : ENDPOINTS) {
-        out.add(new Case(e, p));
-      }
-    }
-    return out;
+  static List<Case<Endpoint>> cases() {
+    return Poses.cases(ENDPOINTS, POSES);
   }
 
   private static byte[] report(String host) {
@@ -97,17 +82,17 @@ class IngestSecurityMatrixTest extends IngestTestBase {
 
   private RawHttp.Answer send(Endpoint e, List<String[]> headers, String host) throws Exception {
     List<String[]> all = new ArrayList<>(headers);
-    all.add(h("X-Scope-Probe-ID", "probe-" + host));
+    all.add(Poses.header("X-Scope-Probe-ID", "probe-" + host));
     if (e.socket()) {
       return RawHttp.send(port, e.method(), e.path(), all, true);
     }
-    all.add(h("Content-Type", "application/json"));
+    all.add(Poses.header("Content-Type", "application/json"));
     return RawHttp.send(port, e.method(), e.path(), all, false, report(host));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void refused(Case c) throws Exception {
+  void refused(Case<Endpoint> c) throws Exception {
     String host = "posed-" + POSTED.incrementAndGet();
     RawHttp.Answer a = send(c.endpoint(), c.pose().headers(), host);
     assertThat(a.status()).as(a.head()).isEqualTo(c.pose().status());
@@ -115,7 +100,7 @@ class IngestSecurityMatrixTest extends IngestTestBase {
 
   @Test
   void theVictimsOwnTokenIsServed() throws Exception {
-    List<String[]> victim = List.<String[]>of(h("Authorization", "Scope-Probe token=victim-token"));
+    List<String[]> victim = List.<String[]>of(Poses.header("Authorization", "Scope-Probe token=victim-token"));
     assertThat(send(ENDPOINTS.get(0), victim, "legit-host").status()).isBetween(200, 299);
     assertThat(send(ENDPOINTS.get(1), victim, "legit-host").status()).isEqualTo(101);
   }
@@ -123,7 +108,7 @@ class IngestSecurityMatrixTest extends IngestTestBase {
   @AfterAll
   void nothingPosedLandedInTheVictimsStorage() throws Exception {
     // The victim's own report is stored after everything the poses sent went through the bridge.
-    send(ENDPOINTS.get(0), List.<String[]>of(h("Authorization", "Scope-Probe token=victim-token")), "last-legit-host");
+    send(ENDPOINTS.get(0), List.<String[]>of(Poses.header("Authorization", "Scope-Probe token=victim-token")), "last-legit-host");
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(stored.hostIds(VICTIM))
         .contains("last-legit-host;<host>"));
     assertThat(stored.hostIds(VICTIM)).noneMatch(id -> id.startsWith("posed-"));

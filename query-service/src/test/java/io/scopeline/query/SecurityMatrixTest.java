@@ -3,6 +3,9 @@ package io.scopeline.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scopeline.keys.TenantId;
+import io.scopeline.testsupport.Poses;
+import io.scopeline.testsupport.Poses.Case;
+import io.scopeline.testsupport.Poses.Pose;
 import io.scopeline.testsupport.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,20 +38,7 @@ class SecurityMatrixTest extends QueryTestBase {
     }
   }
 
-  /** How a request poses: extra headers and the status it must get (0: not refused; nothing of the victim). */
-  record Pose(String name, List<String[]> headers, int status) {
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
 
-  record Case(Endpoint endpoint, Pose pose) {
-    @Override
-    public String toString() {
-      return pose + " → " + endpoint;
-    }
-  }
 
   static final List<Endpoint> ENDPOINTS = List.of(
       new Endpoint("GET", "/api/topology", false, true),
@@ -76,14 +66,8 @@ class SecurityMatrixTest extends QueryTestBase {
       new Pose("the victim's key to a foreign Host", List.of(new String[] {"Authorization", "Bearer victim-key"},
           new String[] {"Host", "rebind.evil.example"}), 403));
 
-  static List<Case> cases() {
-    List<Case> out = new ArrayList<>();
-    for (Pose p : POSES) {
-      for (Endpoint e : ENDPOINTS) {
-        out.add(new Case(e, p));
-      }
-    }
-    return out;
+  static List<Case<Endpoint>> cases() {
+    return Poses.cases(ENDPOINTS, POSES);
   }
 
   @BeforeEach
@@ -99,7 +83,7 @@ class SecurityMatrixTest extends QueryTestBase {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void refusedAndNothingOfTheVictimAppears(Case c) throws Exception {
+  void refusedAndNothingOfTheVictimAppears(Case<Endpoint> c) throws Exception {
     RawHttp.Answer a = send(c.endpoint(), c.pose().headers());
     if (c.pose().status() != 0) {
       assertThat(a.status()).as(a.head()).isEqualTo(c.pose().status());

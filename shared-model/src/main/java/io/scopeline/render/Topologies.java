@@ -62,14 +62,12 @@ public final class Topologies {
    * the colouring of connected nodes makes an empty node for each such id that is no node.
    */
   static final Renderer PROCESSES_AS_LISTED = ctx -> {
-    ctx.render(Topologies.CONTAINERS);
+    Rendered processes = processesAfterContainers(ctx);
     Map<String, StringSet> rewritten = ctx.rewrittenInPlace();
-    Rendered processes = ctx.render(PROCESSES);
     if (rewritten.isEmpty()) {
       return processes;
     }
     Map<String, RNode> out = new HashMap<>(processes.nodes());
-    rewritten.forEach((id, adjacency) -> out.computeIfPresent(id, (k, n) -> n.withAdjacency(adjacency)));
     for (StringSet adjacency : rewritten.values()) {
       for (String a : adjacency) {
         out.computeIfAbsent(a, x -> RNode.of(x, "").withLatest(Keys.IS_CONNECTED, 0, "true"));
@@ -78,14 +76,21 @@ public final class Topologies {
     return new Rendered(out, processes.filtered());
   };
 
-  static final Renderer PROCESS_NAMES_AS_LISTED = processNames(ctx -> {
+  /** By name: its own rewiring drops the ids that are no process, so no empty nodes. */
+  static final Renderer PROCESS_NAMES_AS_LISTED = processNames(Topologies::processesAfterContainers);
+
+  /** The process view with the lists the container view's rewrite left in its nodes. */
+  private static Rendered processesAfterContainers(RenderContext ctx) {
     ctx.render(Topologies.CONTAINERS);
     Rendered processes = ctx.render(PROCESSES);
     Map<String, StringSet> rewritten = ctx.rewrittenInPlace();
+    if (rewritten.isEmpty()) {
+      return processes;
+    }
     Map<String, RNode> out = new HashMap<>(processes.nodes());
     rewritten.forEach((id, adjacency) -> out.computeIfPresent(id, (k, n) -> n.withAdjacency(adjacency)));
     return new Rendered(out, processes.filtered());
-  });
+  }
 
   private static Renderer processNames(Renderer processesRenderer) {
     return when(ctx -> !ctx.report().topology(TopologyType.PROCESS).nodes().isEmpty(), ctx -> {

@@ -43,7 +43,7 @@ public final class TopologyApi {
   }
 
   public Mono<ServerResponse> topologies(ServerRequest request) {
-    return answer(request, (w, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().topologies(query(request)))));
+    return answer(request, (w, c, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().topologies(query(request)))));
   }
 
   public Mono<ServerResponse> topology(ServerRequest request) {
@@ -56,9 +56,9 @@ public final class TopologyApi {
     Map<String, List<String>> query = query(request);
     // The version's Views is made inside the render, so a request answered from the previous
     // version does not wait for it either.
-    return answer(request, (w, v, gzip) -> w.renders() == null
+    return answer(request, (w, c, v, gzip) -> w.renders() == null
         ? v.get().topologyJson(name, query).map(EncodedBody::new).orElse(null)
-        : latest.body(ApiRequests.censoring(request).key() + "\n" + Views.renderKey(name, query), w,
+        : latest.body(c.key() + "\n" + Views.renderKey(name, query), w,
             () -> v.get().topologyJson(name, query), gzip).orElse(null));
   }
 
@@ -70,14 +70,13 @@ public final class TopologyApi {
     // Like Scope: the id is taken from the raw path and query-unescaped (%2F works, + is a space).
     String raw = request.uri().getRawPath();
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
-    return answer(request, (w, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
+    return answer(request, (w, c, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
         () -> new Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)))));
   }
 
   static Map<String, List<String>> query(ServerRequest request) {
     return Views.parseQuery(request.uri().getRawQuery());
   }
-
 
   /** Whether the client takes a gzip body ({@code Accept-Encoding} names gzip or *, without q=0). */
   static boolean acceptsGzip(ServerRequest request) {
@@ -107,9 +106,9 @@ public final class TopologyApi {
     return false;
   }
 
-  /** The body of an answer from window {@code w}; {@code gzip}: the client takes gzip. */
+  /** The body of an answer from window {@code w} as {@code censoring} allows; {@code gzip}: the client takes gzip. */
   private interface Body {
-    EncodedBody of(WindowReader.Window w, Supplier<Views> views, boolean gzip);
+    EncodedBody of(WindowReader.Window w, Censoring censoring, Supplier<Views> views, boolean gzip);
   }
 
   private Mono<ServerResponse> answer(ServerRequest request, Body body) {
@@ -121,7 +120,7 @@ public final class TopologyApi {
       return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
           .publishOn(cpu)
           .flatMap(w -> {
-            EncodedBody encoded = body.of(w, () -> views.of(w, censoring), gzip);
+            EncodedBody encoded = body.of(w, censoring, () -> views.of(w, censoring), gzip);
             if (encoded == null) {
               encoded = new EncodedBody(JsonOut.bytes(null));
             }
