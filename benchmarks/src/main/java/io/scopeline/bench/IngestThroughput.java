@@ -476,7 +476,8 @@ public final class IngestThroughput {
         }
       }
       for (String key : keys) {
-        byte[] obj = s3c.getObject(b -> b.bucket("scopeline-reports").key(key), ResponseTransformer.toBytes())
+        byte[] obj = s3c.getObject(b -> io.scopeline.service.storage.SegmentObjects.get(b, "scopeline-reports", key),
+            ResponseTransformer.toBytes())
             .asByteArray();
         total += ReportCodec.decode(obj, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT).windowNanos();
       }

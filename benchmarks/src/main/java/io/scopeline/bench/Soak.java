@@ -339,7 +339,8 @@ public final class Soak {
       List<Future<?>> reads = new ArrayList<>();
       for (String key : counted) {
         reads.add(readers.submit(() -> {
-          byte[] obj = s3c.getObject(b -> b.bucket(BUCKET).key(key), ResponseTransformer.toBytes()).asByteArray();
+          byte[] obj = s3c.getObject(b -> io.scopeline.service.storage.SegmentObjects.get(b, BUCKET, key),
+              ResponseTransformer.toBytes()).asByteArray();
           Report r = ReportCodec.decode(obj, ReportFormat.MSGPACK_GZIP, ReportLimits.UNLIMITED);
           windowNanos.addAndGet(r.windowNanos());
           synchronized (timesStored) {

@@ -40,7 +40,8 @@ final class StoredReports {
   }
 
   byte[] object(String key) {
-    return s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes()).join().asByteArray();
+    return s3.getObject(b -> io.scopeline.service.storage.SegmentObjects.get(b, bucket, key),
+        AsyncResponseTransformer.toBytes()).join().asByteArray();
   }
 
   List<Report> reports(TenantId tenant) {

@@ -15,8 +15,9 @@ import java.util.Map;
  */
 public record SegmentRange(long quantumStart, int partition, long first, long last) {
 
-  /** The range of a segment's object key; null for keys that name none (shortcuts, keys without a last offset). */
-  public static SegmentRange of(String objectKey) {
+  /** The range of a segment's key (packed or not); null for keys that name none (shortcuts, keys without a last offset). */
+  public static SegmentRange of(String key) {
+    String objectKey = StorageKeys.segmentName(key);
     int slash = objectKey.indexOf('/');
     if (slash < 0 || StorageKeys.isShortcutKey(objectKey)) {
       return null;

@@ -22,6 +22,11 @@ import java.util.HexFormat;
  *       time range query is {@code BETWEEN start AND end.9999…};
  *   <li>S3 object key {@code <md5hex(hash key)>/<quantum start>-<partition>-<first offset>}: the md5
  *       prefix spreads objects over S3 prefixes as Scope does;
+ *   <li>a small segment may be stored as a byte range of a pack ({@link #packKey}), one object
+ *       holding many tenants' segments of a partition; its key is then
+ *       {@code <segment object key>@<pack key>#<offset>-<length>} ({@link #packedSegmentKey}):
+ *       the segment's identity first, so everything keyed by it (hot copies, caches, ranges,
+ *       tenant checks) works alike for both, then where its bytes are;
  *   <li>Redis keys and channels carry the tenant in braces, a Redis Cluster hash tag, so one
  *       tenant's keys live on one shard.
  * </ul>
@@ -88,14 +93,50 @@ public final class StorageKeys {
   }
 
   /**
-   * S3 object key of a packed quantum: the segments of many tenants of one partition and quantum,
-   * holding records [first, last] of it ({@link PackedObject}). Not under any tenant's prefix,
-   * since it holds many; its prefix spreads packs as segment keys are spread.
+   * S3 object key of a pack: segments of many tenants closed together on one partition (quantum
+   * {@code quantumStartNanos}, the latest among them), holding records [first, last] of it
+   * ({@link PackedObject}). The key ends in a digest of the pack's bytes: the same segments always
+   * make the same key, and a replay that cuts the same records differently writes a new key
+   * instead of changing bytes that index rows point into. Not under any tenant's prefix, since it
+   * holds many; its prefix spreads packs as segment keys are spread.
    */
-  public static String packKey(int partition, long quantumStartNanos, long firstOffset, long lastOffset) {
+  public static String packKey(int partition, long quantumStartNanos, long firstOffset, long lastOffset,
+      byte[] packBytes) {
     checkPartition(partition);
+    String digest;
+    try {
+      digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(packBytes), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the JDK", e);
+    }
     return md5Hex("pack-" + partition + "-" + hourOf(quantumStartNanos)) + "/pack-" + quantumStartNanos + "-"
-        + partition + "-" + firstOffset + "-" + lastOffset;
+        + partition + "-" + firstOffset + "-" + lastOffset + "-" + digest;
+  }
+
+  /** Separates a packed segment's own key from its place in a pack; no object key contains it. */
+  private static final char STORED_IN = '@';
+
+  /**
+   * The key of a segment stored as a member of a pack: the segment's own object key, which names
+   * it, then where its bytes are (see the class comment).
+   */
+  public static String packedSegmentKey(String segmentObjectKey, PackedObject.Ref member) {
+    if (!member.isRange() || segmentObjectKey.indexOf(STORED_IN) >= 0) {
+      throw new IllegalArgumentException("not a segment key and pack member: " + segmentObjectKey + ", " + member);
+    }
+    return segmentObjectKey + STORED_IN + member.encode();
+  }
+
+  /** A segment key without where a pack stores it: the segment's own object key. */
+  public static String segmentName(String key) {
+    int at = key.indexOf(STORED_IN);
+    return at < 0 ? key : key.substring(0, at);
+  }
+
+  /** Where a segment key's bytes are in S3: its own object, or a byte range of a pack. */
+  public static PackedObject.Ref storedAt(String key) {
+    int at = key.indexOf(STORED_IN);
+    return at < 0 ? PackedObject.Ref.whole(key) : PackedObject.Ref.parse(key.substring(at + 1));
   }
 
   /** S3 object key of a shortcut report, unique per report. */

@@ -43,7 +43,7 @@ class PackedObjectTest {
   @Test
   void eachTenantsRangeDecodesToItsOwnSegmentAlone() {
     PackedObject.Packed packed = PackedObject.pack(parts(20));
-    String key = StorageKeys.packKey(3, T, 0, 193);
+    String key = StorageKeys.packKey(3, T, 0, 193, new byte[] {1});
     for (PackedObject.Member m : packed.members()) {
       PackedObject.Ref ref = PackedObject.Ref.parse(new PackedObject.Ref(key, m.byteOffset(), m.byteLength()).encode());
       Report r = ReportCodec.decode(PackedObject.slice(packed.bytes(), ref), ReportFormat.MSGPACK_GZIP,
@@ -67,8 +67,12 @@ class PackedObjectTest {
   }
 
   @Test
-  void packKeysArePureFunctionsOfTheirRecords() {
-    assertThat(StorageKeys.packKey(2, T, 100, 250)).isEqualTo(StorageKeys.packKey(2, T, 100, 250))
-        .isNotEqualTo(StorageKeys.packKey(2, T, 100, 251)).contains("/pack-" + T + "-2-100-250");
+  void packKeysArePureFunctionsOfTheirRecordsAndBytes() {
+    byte[] bytes = {1, 2, 3};
+    assertThat(StorageKeys.packKey(2, T, 100, 250, bytes)).isEqualTo(StorageKeys.packKey(2, T, 100, 250, bytes.clone()))
+        .isNotEqualTo(StorageKeys.packKey(2, T, 100, 251, bytes))
+        .as("another cut of the same records never takes the key of bytes rows point into")
+        .isNotEqualTo(StorageKeys.packKey(2, T, 100, 250, new byte[] {1, 2, 4}))
+        .contains("/pack-" + T + "-2-100-250-");
   }
 }

@@ -132,4 +132,23 @@ class StorageKeysTest {
     assertThat(StorageKeys.quantumStartOfObjectKey(key)).isEqualTo(-1);
     assertThat(StorageKeys.shortcutTimeOfObjectKey(StorageKeys.objectKey(t, Q, 0, 1))).isEqualTo(-1);
   }
+
+  @Test
+  void aPackedSegmentKeyNamesTheSegmentAndWhereItsBytesAre() {
+    String own = StorageKeys.objectKey(ACME, Q, 2, 40, 49);
+    String pack = StorageKeys.packKey(2, Q, 30, 80, new byte[] {7});
+    String packed = StorageKeys.packedSegmentKey(own, new PackedObject.Ref(pack, 1200, 345));
+
+    assertThat(StorageKeys.segmentName(packed)).isEqualTo(own);
+    assertThat(StorageKeys.storedAt(packed)).isEqualTo(new PackedObject.Ref(pack, 1200, 345));
+    assertThat(StorageKeys.storedAt(own)).isEqualTo(PackedObject.Ref.whole(own));
+    assertThat(StorageKeys.belongsTo(ACME, packed)).isTrue();
+    assertThat(StorageKeys.belongsTo(TenantId.of("other"), packed)).isFalse();
+    assertThat(StorageKeys.quantumStartOfObjectKey(packed)).isEqualTo(Q);
+    assertThat(SegmentRange.of(packed)).isEqualTo(new SegmentRange(Q, 2, 40, 49));
+    assertThat(SegmentRange.covering(List.of(packed, StorageKeys.objectKey(ACME, Q, 2, 40, 45))))
+        .as("a replay's shorter cut of the same records gives way to the packed one").containsExactly(packed);
+    assertThatThrownBy(() -> StorageKeys.packedSegmentKey(own, PackedObject.Ref.whole(pack)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -89,8 +89,8 @@ final class StoredReports {
   }
 
   static Report read(S3AsyncClient s3, String bucket, String key) {
-    byte[] bytes = s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes()).join()
-        .asByteArray();
+    byte[] bytes = s3.getObject(b -> io.scopeline.service.storage.SegmentObjects.get(b, bucket, key),
+        AsyncResponseTransformer.toBytes()).join().asByteArray();
     return ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP, ReportLimits.DEFAULT);
   }
 

@@ -30,9 +30,14 @@ import org.springframework.util.unit.DataSize;
  * @param gzipLevel deflate level of stored quanta (1 fastest … 9 smallest); encoding is ingest's
  *     largest CPU cost after decoding; at level 3 it is twice as fast as at zlib's default 6, for
  *     objects about 20 % larger (benchmarks/RESULTS.md)
- * @param tenantStateIdle how long a partition remembers a tenant (its record-time watermark) after
- *     its last record once nothing of it is open: state per tenant does not grow with every tenant
- *     ever seen
+ * @param tenantStateIdle how long a partition remembers a tenant after its last record: state per
+ *     tenant does not grow with every tenant ever seen
+ * @param packSegments whether the segments a partition closes together are stored as one object
+ *     (a pack, each segment a byte range of it) rather than one object each: with many small
+ *     tenants, S3 writes then follow partitions × quanta, not tenants × quanta
+ * @param packedSegmentMax largest encoded segment stored in a pack; a larger one (a big tenant's)
+ *     keeps its own object, where packing saves little and would make every reader of the pack's
+ *     quantum wait for the big one's encoding
  */
 @ConfigurationProperties("scopeline.ingest")
 public record IngestProperties(
@@ -50,7 +55,9 @@ public record IngestProperties(
     @DefaultValue("50ms") Duration retryInitialBackoff,
     @DefaultValue("10s") Duration retryMaxBackoff,
     @DefaultValue("3") int gzipLevel,
-    @DefaultValue("5m") Duration tenantStateIdle) {
+    @DefaultValue("5m") Duration tenantStateIdle,
+    @DefaultValue("true") boolean packSegments,
+    @DefaultValue("256KB") DataSize packedSegmentMax) {
 
   public IngestProperties {
     if (gzipLevel < 1 || gzipLevel > 9) {

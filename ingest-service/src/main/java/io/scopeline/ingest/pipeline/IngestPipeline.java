@@ -356,6 +356,7 @@ public final class IngestPipeline implements SmartLifecycle {
     if (d != null) {
       d.dispose();
     }
+    partitions.values().forEach(PartitionQuanta::abandon);
     partitions.clear();
     Admin a = admin;
     admin = null;

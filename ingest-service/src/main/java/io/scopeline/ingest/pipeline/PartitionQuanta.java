@@ -23,11 +23,14 @@ import reactor.kafka.receiver.ReceiverRecord;
  * The quanta of one Kafka partition and the offset that may safely be committed for it.
  *
  * <p>Records arrive in offset order. Each accepted report is merged into the open segment of its
- * (tenant, quantum), cut by record time. A segment closes when its tenant's record time on this
- * partition passes its quantum's end plus the grace period, at once when it is late (its quantum
- * had already passed when the report arrived), when wall-clock time passes it while its tenant is
- * quiet on this partition, and on flush (shutdown, revocation). Closed segments are written by the
- * {@link SegmentWriter}.
+ * (tenant, quantum), cut by record time. Segments close together, as one batch that the {@link
+ * SegmentWriter} stores as one pack: when the partition's record time (the latest of any tenant's
+ * records) passes a quantum's end plus the grace period, every open segment of that quantum and
+ * earlier closes — a late one (its quantum had already closed when its report arrived) with the next
+ * quantum that closes; when wall-clock time passes them while the partition is quiet; and on flush
+ * (shutdown, revocation). Closing by record time makes the same records cut the same batches, so a
+ * replay writes the same packs. Per-partition time, not per tenant: with thousands of small tenants
+ * on a partition, a quantum is one write, not one per tenant.
  *
  * <p>The committable offset is the lowest first-offset of any segment not yet durable (open or
  * being written), or the next offset to read when there is none: a crash can only cause a replay,
@@ -48,13 +51,17 @@ final class PartitionQuanta {
    */
   private static final long IN_STEP_WITHIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
+  /**
+   * A closed segment on its way to storage. {@code mayMeetOtherWriter}: its records were in the
+   * partition before this instance took it over, or the partition has moved away since.
+   */
+  record Closed(Segment segment, boolean mayMeetOtherWriter) {}
+
   /** Where closed segments go (the {@link SegmentWriter}). */
   interface SegmentSink {
-    /** Completes when the segment is durable. */
-    Mono<Void> write(Segment segment, boolean mayMeetOtherWriter);
+    /** Completes when every segment of the batch (segments closed together) is durable. */
+    Mono<Void> write(List<Closed> batch);
   }
-
-  private record Key(TenantId tenant, long quantumStart) {}
 
   private final TopicPartition partition;
   private final Quanta quanta;
@@ -69,19 +76,28 @@ final class PartitionQuanta {
   private final TreeMap<Long, ReceiverOffset> uncommitted = new TreeMap<>();
   private volatile long lastRecordAtMillis = -1;
 
-  private final Map<Key, Segment> open = new HashMap<>();
-  /** The open segments again, by tenant: a record touches its own tenant's, not every tenant's. */
-  private final Map<TenantId, TreeMap<Long, Segment>> openByTenant = new HashMap<>();
+  /** Open segments by quantum start, then tenant. */
+  private final TreeMap<Long, Map<TenantId, Segment>> open = new TreeMap<>();
+  private int openCount;
   private final List<Segment> persisting = new ArrayList<>();
+  /** Batches being written; consumption waits when there are too many. */
+  private int batchesPersisting;
+  /** The writes of those batches, cancelled when this instance dies ({@link #abandon}). */
+  private final java.util.Set<reactor.core.Disposable> writes = new java.util.HashSet<>();
+  /** The latest record time taken (capped by the allowed clock skew). */
+  private long partitionTime = Long.MIN_VALUE;
+  /** Quanta starting at or before this were closed by record time; later segments of them are late. */
+  private long closedThrough = Long.MIN_VALUE;
+  /** When the last record was taken (System.nanoTime), for the idle rule. */
+  private long lastRecordWall = System.nanoTime();
   /** First offsets of segments not yet durable. */
   private final TreeSet<Long> held = new TreeSet<>();
   private final Deque<Sinks.Empty<Void>> waiting = new ArrayDeque<>();
   private final List<Sinks.Empty<Void>> drained = new ArrayList<>();
   private long nextOffset = -1;
   private long committed = -1;
-  private final Map<TenantId, Long> watermarks = new HashMap<>();
   /** When each tenant's last record on this partition was taken (System.nanoTime). */
-  private final Map<TenantId, Long> lastRecordWall = new HashMap<>();
+  private final Map<TenantId, Long> lastSeen = new HashMap<>();
   private final long tenantStateIdleNanos;
   private boolean revoked;
   /** The consumer's position when the partition was assigned (-1: unknown). */
@@ -153,8 +169,8 @@ final class PartitionQuanta {
     synchronized (this) {
       long time = recordTime(d);
       long start = quanta.startOf(time);
-      Key key = new Key(d.tenant(), start);
-      Segment segment = open.get(key);
+      Map<TenantId, Segment> quantum = open.get(start);
+      Segment segment = quantum == null ? null : quantum.get(d.tenant());
       boolean fresh = segment == null;
       if (fresh) {
         segment = new Segment(d.tenant(), start, start + quanta.lengthNanos(), partition.partition(), d.offset());
@@ -167,20 +183,19 @@ final class PartitionQuanta {
             .then(Mono.fromRunnable(() -> advancePast(d.offset())));
       }
       if (fresh) {
-        open.put(key, segment);
-        openByTenant.computeIfAbsent(d.tenant(), t -> new TreeMap<>()).put(start, segment);
+        open.computeIfAbsent(start, q -> new HashMap<>()).put(d.tenant(), segment);
+        openCount++;
         held.add(d.offset());
       }
       nextOffset = d.offset() + 1;
-      lastRecordWall.put(d.tenant(), System.nanoTime());
-      // Record time moves on per tenant: one tenant's lagging producer is not late for another.
-      long watermark = watermarks.merge(d.tenant(), time, Math::max);
-      if (watermark == time) {
-        closeWhere(d.tenant(), watermark);
-      } else if (segment.quantumEnd() + graceNanos <= watermark) {
-        // Late: its quantum is already past. Write it now rather than hold it until the partition
-        // is idle, which a busy partition never is.
-        close(segment);
+      lastRecordWall = System.nanoTime();
+      lastSeen.put(d.tenant(), lastRecordWall);
+      partitionTime = Math.max(partitionTime, time);
+      long due = quanta.startOf(partitionTime - graceNanos - quanta.lengthNanos());
+      if (due > closedThrough) {
+        closedThrough = due;
+        // With the quantum that is due go the late segments of earlier ones: held at most a quantum.
+        close(segments(open.headMap(due, true)));
       }
       maybeCommit();
     }
@@ -194,15 +209,16 @@ final class PartitionQuanta {
     if (offset <= highestTaken) {
       log.warn("{}: offset {} again after {}: records from before this assignment were in flight; dropping what"
           + " they made ({} open segments) and taking them as the consumer fetches them again", partition, offset,
-          highestTaken, open.size());
+          highestTaken, openCount);
       open.clear();
-      openByTenant.clear();
+      openCount = 0;
       superseded.addAll(persisting);
       held.clear();
       uncommitted.clear();
       nextOffset = -1;
-      watermarks.clear();
-      lastRecordWall.clear();
+      // As a consumer starting at the fetch's offset would be: the replay cuts what a fresh run cuts.
+      partitionTime = Long.MIN_VALUE;
+      closedThrough = Long.MIN_VALUE;
       inStep = true;
     } else if (offset <= startOffset) {
       inStep = true;
@@ -223,40 +239,59 @@ final class PartitionQuanta {
     maybeCommit();
   }
 
-  /** Closes segments (of {@code tenant}, or all when null) whose quantum ended a grace period before {@code nowNanos}. */
-  private void closeWhere(TenantId tenant, long nowNanos) {
-    TreeMap<Long, Segment> mine = openByTenant.get(tenant);
-    if (mine == null) {
+  private static List<Segment> segments(Map<Long, Map<TenantId, Segment>> byQuantum) {
+    List<Segment> out = new ArrayList<>();
+    byQuantum.values().forEach(q -> out.addAll(q.values()));
+    return out;
+  }
+
+  /** Closes {@code due} as one batch: written together, durable together. */
+  private void close(List<Segment> due) {
+    if (due.isEmpty()) {
       return;
     }
-    List<Segment> due = new ArrayList<>();
-    for (Segment s : mine.values()) {
-      if (s.quantumEnd() + graceNanos > nowNanos) {
-        break; // by quantum start: the later ones are not due either
+    List<Closed> batch = new ArrayList<>(due.size());
+    for (Segment s : due) {
+      Map<TenantId, Segment> quantum = open.get(s.quantumStart());
+      if (quantum != null && quantum.remove(s.tenant()) != null) {
+        openCount--;
+        if (quantum.isEmpty()) {
+          open.remove(s.quantumStart());
+        }
       }
-      due.add(s);
+      persisting.add(s);
+      batch.add(new Closed(s, revoked || replay.mayMeetOtherWriter(s.firstOffset())));
     }
-    due.forEach(this::close);
+    batchesPersisting++;
+    reactor.core.Disposable.Swap write = reactor.core.Disposables.swap();
+    writes.add(write);
+    write.update(writer.write(batch).doFinally(s -> forget(write)).subscribe(null,
+        e -> log.error("{} segments of {} were not persisted: {}", due.size(), partition, e.toString()),
+        () -> persisted(due)));
   }
 
-  private void close(Segment s) {
-    open.remove(new Key(s.tenant(), s.quantumStart()));
-    TreeMap<Long, Segment> mine = openByTenant.get(s.tenant());
-    if (mine != null && mine.remove(s.quantumStart()) != null && mine.isEmpty()) {
-      openByTenant.remove(s.tenant());
-    }
-    persisting.add(s);
-    writer.write(s, revoked || replay.mayMeetOtherWriter(s.firstOffset()))
-        .subscribe(null, e -> log.error("segment {} was not persisted: {}", s, e.toString()), () -> persisted(s));
+  private synchronized void forget(reactor.core.Disposable write) {
+    writes.remove(write);
   }
 
-  private synchronized void persisted(Segment s) {
-    persisting.remove(s);
-    if (!superseded.remove(s)) {
-      held.remove(s.firstOffset());
+  /** This instance dies as a crashed one would: writes still under way stop where they are. */
+  synchronized void abandon() {
+    new ArrayList<>(writes).forEach(reactor.core.Disposable::dispose);
+    writes.clear();
+  }
+
+  private synchronized void persisted(List<Segment> batch) {
+    java.util.Set<Segment> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    done.addAll(batch);
+    persisting.removeIf(done::contains);
+    for (Segment s : batch) {
+      if (!superseded.remove(s)) {
+        held.remove(s.firstOffset());
+      }
     }
+    batchesPersisting--;
     maybeCommit();
-    while (persisting.size() < maxPersisting && !waiting.isEmpty()) {
+    while (batchesPersisting < maxPersisting && !waiting.isEmpty()) {
       waiting.poll().tryEmitEmpty();
     }
     if (persisting.isEmpty()) {
@@ -266,7 +301,7 @@ final class PartitionQuanta {
   }
 
   private synchronized Mono<Void> backpressure() {
-    if (persisting.size() < maxPersisting || revoked) {
+    if (batchesPersisting < maxPersisting || revoked) {
       return Mono.empty();
     }
     Sinks.Empty<Void> gate = Sinks.empty();
@@ -315,52 +350,43 @@ final class PartitionQuanta {
   }
 
   /**
-   * Closes the segments of tenants that went quiet on this partition once wall-clock time has
-   * passed their end plus grace. Per tenant, not per partition: a tenant whose probes stopped must
-   * not keep its last quantum open (and the partition's commits held back) just because other
-   * tenants keep the partition busy.
+   * Closes the segments whose quantum ended a grace period before wall-clock time while the
+   * partition is quiet: with no records coming, record time does not move on to close them.
    */
   synchronized void closeIdle(long wallEpochNanos) {
     long now = System.nanoTime();
     forgetIdleTenants(now);
-    if (open.isEmpty()) {
+    if (openCount == 0 || now - lastRecordWall <= graceNanos) {
       return;
     }
     List<Segment> due = new ArrayList<>();
-    for (Segment s : open.values()) {
-      Long last = lastRecordWall.get(s.tenant());
-      if ((last == null || now - last > graceNanos) && s.quantumEnd() + graceNanos <= wallEpochNanos) {
-        due.add(s);
+    for (Map<TenantId, Segment> quantum : open.values()) {
+      for (Segment s : quantum.values()) {
+        if (s.quantumEnd() + graceNanos <= wallEpochNanos) {
+          due.add(s);
+        }
       }
     }
-    due.forEach(this::close);
+    close(due);
   }
 
   /**
-   * Drops what this partition keeps of tenants with nothing open that sent nothing for the idle
-   * time: with many small tenants, state follows the tenants sending now, not all that ever did.
+   * Forgets tenants that sent nothing for the idle time: with many small tenants, what a partition
+   * keeps follows the tenants sending now, not all that ever did.
    */
   private void forgetIdleTenants(long now) {
-    lastRecordWall.entrySet().removeIf(e -> {
-      boolean idle = now - e.getValue() > tenantStateIdleNanos && !openByTenant.containsKey(e.getKey());
-      if (idle) {
-        watermarks.remove(e.getKey());
-      }
-      return idle;
-    });
+    lastSeen.values().removeIf(last -> now - last > tenantStateIdleNanos);
   }
 
-  /** Tenants this partition keeps state of (watermark or last-record time). */
+  /** Tenants this partition keeps state of. */
   synchronized int trackedTenants() {
-    java.util.Set<TenantId> all = new java.util.HashSet<>(watermarks.keySet());
-    all.addAll(lastRecordWall.keySet());
-    return all.size();
+    return lastSeen.size();
   }
 
   /** Closes every open segment; completes when nothing of this partition is left unwritten. */
   Mono<Void> flush() {
     synchronized (this) {
-      new ArrayList<>(open.values()).forEach(this::close);
+      close(segments(open));
       if (persisting.isEmpty()) {
         return Mono.empty();
       }
@@ -373,14 +399,14 @@ final class PartitionQuanta {
   /** The tenants whose records this partition has carried. */
   synchronized java.util.Set<String> tenants() {
     java.util.Set<String> out = new java.util.HashSet<>();
-    watermarks.keySet().forEach(t -> out.add(t.value()));
+    lastSeen.keySet().forEach(t -> out.add(t.value()));
     return out;
   }
 
   /** The partition went to another consumer: stop committing; segments still open are flushed. */
   synchronized void revoke() {
     revoked = true;
-    new ArrayList<>(open.values()).forEach(this::close);
+    close(segments(open));
     waiting.forEach(Sinks.Empty::tryEmitEmpty);
     waiting.clear();
   }
@@ -407,7 +433,7 @@ final class PartitionQuanta {
   }
 
   synchronized int openSegments() {
-    return open.size();
+    return openCount;
   }
 
   synchronized int persistingSegments() {

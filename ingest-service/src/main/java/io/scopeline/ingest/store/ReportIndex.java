@@ -33,8 +33,17 @@ public class ReportIndex implements AutoCloseable {
   private static final int MAX_BATCH = 25;
   private static final int CONCURRENT_BATCHES = 4;
 
-  /** One row to write and the sink that hears when it is durable. */
-  private record Pending(String hashKey, String rangeKey, String objectKey, Sinks.Empty<Void> done) {}
+  /**
+   * One row to write and the sink that hears when it is durable. A row whose writer stopped waiting
+   * ({@code abandoned}: its segment's write was cancelled, as when the instance dies) is not written:
+   * its records are replayed, and the replay writes what the records make then.
+   */
+  private record Pending(String hashKey, String rangeKey, String objectKey, Sinks.Empty<Void> done,
+      java.util.concurrent.atomic.AtomicBoolean abandoned) {
+    Map<String, AttributeValue> key() {
+      return Map.of(IndexRows.HASH, AttributeValue.fromS(hashKey), IndexRows.RANGE, AttributeValue.fromN(rangeKey));
+    }
+  }
 
   /** How many conditional puts may be in flight at once (they are rare: replays and revocations). */
   private static final int CONCURRENT_CONDITIONAL = 8;
@@ -52,6 +61,7 @@ public class ReportIndex implements AutoCloseable {
   private final Disposable writer;
 
   private final StoreHealth health;
+  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
   public ReportIndex(DynamoDbAsyncClient dynamo, String table, IngestProperties props, MeterRegistry meters) {
     this(dynamo, table, props, meters, new StoreHealth(Duration.ofSeconds(5)));
@@ -77,6 +87,8 @@ public class ReportIndex implements AutoCloseable {
     this.longerKept = Counter.builder("scopeline.ingest.index.longer.kept")
         .description("conditional index writes refused because the row already names a segment holding more records")
         .register(meters);
+    io.micrometer.core.instrument.Gauge.builder("scopeline.ingest.index.waiting", waiting, java.util.concurrent.atomic.AtomicInteger::get)
+        .description("index rows handed to the writer and not yet written").register(meters);
     this.conditionalWriter = conditionalQueue.asFlux().flatMap(this::writeConditional, CONCURRENT_CONDITIONAL)
         .subscribe(null, e -> log.error("conditional index writer stopped: {}", e.toString(), e));
   }
@@ -97,16 +109,18 @@ public class ReportIndex implements AutoCloseable {
     Sinks.Many<Pending> to = mayMeetOtherWriter ? conditionalQueue : queue;
     return Mono.defer(() -> {
       Sinks.Empty<Void> done = Sinks.empty();
+      var abandoned = new java.util.concurrent.atomic.AtomicBoolean();
       Sinks.EmitResult r;
       // The queue takes one producer at a time (else FAIL_NON_SERIALIZED); segments of several
       // partitions finish on several threads at once.
       synchronized (to) {
-        r = to.tryEmitNext(new Pending(hashKey, rangeKey, objectKey, done));
+        r = to.tryEmitNext(new Pending(hashKey, rangeKey, objectKey, done, abandoned));
       }
       if (r.isFailure()) {
         return Mono.error(new IllegalStateException("index writer is not accepting rows: " + r));
       }
-      return done.asMono();
+      waiting.incrementAndGet();
+      return done.asMono().doOnCancel(() -> abandoned.set(true));
     });
   }
 
@@ -125,7 +139,8 @@ public class ReportIndex implements AutoCloseable {
 
   private Mono<Void> writeConditional(Pending p) {
     Map<String, AttributeValue> item = IndexRows.item(p.hashKey(), p.rangeKey(), p.objectKey());
-    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.putItem(b -> IndexRows.longerOnly(b, table, item))))
+    return Mono.defer(() -> p.abandoned().get() ? Mono.fromRunnable(() -> settle(p, null))
+            : Mono.fromFuture(() -> dynamo.putItem(b -> IndexRows.longerOnly(b, table, item))))
         .doOnError(e -> health.failure("dynamodb", e)).doOnSuccess(r -> health.success("dynamodb"))
         .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment))
         .doOnSuccess(r -> rows.increment())
@@ -135,28 +150,24 @@ public class ReportIndex implements AutoCloseable {
           longerKept.increment();
           return Mono.empty();
         })
-        .doOnSuccess(v -> p.done().tryEmitEmpty())
+        .doOnSuccess(v -> settle(p, null))
         .onErrorResume(e -> {
-          p.done().tryEmitError(e);
+          settle(p, e);
           return Mono.empty();
         });
   }
 
   private Mono<Void> writeBatch(List<Pending> batch) {
-    List<WriteRequest> requests = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
-      requests.add(WriteRequest.builder().putRequest(IndexRows.put(p.hashKey(), p.rangeKey(), p.objectKey())).build());
-    }
     long t0 = System.nanoTime();
-    return writeUntilDone(requests)
+    return writeUntilDone(batch)
         .doOnSuccess(v -> {
           batchTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
           rows.increment(batch.size());
-          batch.forEach(p -> p.done().tryEmitEmpty());
+          batch.forEach(p -> settle(p, null));
         })
         .onErrorResume(e -> {
           // Not retryable (e.g. the table is missing): fail these rows' persists, keep the writer alive.
-          batch.forEach(p -> p.done().tryEmitError(e));
+          batch.forEach(p -> settle(p, e));
           return Mono.empty();
         });
   }
@@ -164,22 +175,61 @@ public class ReportIndex implements AutoCloseable {
   /**
    * Writes the rows, retrying failures and the rows DynamoDB left unprocessed (it does so when
    * throttling) with the same capped exponential backoff: a fixed pause would keep a throttled
-   * table throttled.
+   * table throttled. Abandoned rows are left out of every attempt.
    */
-  private Mono<Void> writeUntilDone(List<WriteRequest> requests) {
-    java.util.concurrent.atomic.AtomicReference<List<WriteRequest>> left = new java.util.concurrent.atomic.AtomicReference<>(requests);
-    return Mono.defer(() -> Mono.fromFuture(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, left.get())))))
-        .doOnError(e -> health.failure("dynamodb", e)).doOnSuccess(r -> health.success("dynamodb"))
-        .flatMap((BatchWriteItemResponse r) -> {
-          List<WriteRequest> unprocessed = r.unprocessedItems().getOrDefault(table, List.of());
-          if (unprocessed.isEmpty()) {
+  private Mono<Void> writeUntilDone(List<Pending> rows) {
+    java.util.concurrent.atomic.AtomicReference<List<Pending>> left = new java.util.concurrent.atomic.AtomicReference<>(rows);
+    return Mono.defer(() -> {
+          List<Pending> now = new ArrayList<>();
+          for (Pending p : left.get()) {
+            if (p.abandoned().get()) {
+              settle(p, null);
+            } else {
+              now.add(p);
+            }
+          }
+          if (now.isEmpty()) {
             return Mono.<Void>empty();
           }
-          left.set(unprocessed);
-          return Mono.error(new WriteRetry.Incomplete(unprocessed.size() + " of " + requests.size()
-              + " rows left unprocessed"));
+          Map<Map<String, AttributeValue>, Pending> byKey = new java.util.HashMap<>();
+          List<WriteRequest> requests = new ArrayList<>(now.size());
+          for (Pending p : now) {
+            byKey.put(p.key(), p);
+            requests.add(WriteRequest.builder().putRequest(IndexRows.put(p.hashKey(), p.rangeKey(), p.objectKey()))
+                .build());
+          }
+          return Mono.fromFuture(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, requests))))
+              .doOnError(e -> health.failure("dynamodb", e)).doOnSuccess(r -> health.success("dynamodb"))
+              .flatMap((BatchWriteItemResponse r) -> {
+                List<WriteRequest> unprocessed = r.unprocessedItems().getOrDefault(table, List.of());
+                if (unprocessed.isEmpty()) {
+                  return Mono.<Void>empty();
+                }
+                List<Pending> again = new ArrayList<>(unprocessed.size());
+                for (WriteRequest w : unprocessed) {
+                  Map<String, AttributeValue> item = w.putRequest().item();
+                  again.add(byKey.get(Map.of(IndexRows.HASH, item.get(IndexRows.HASH), IndexRows.RANGE,
+                      item.get(IndexRows.RANGE))));
+                }
+                left.set(again);
+                return Mono.error(new WriteRetry.Incomplete(unprocessed.size() + " of " + requests.size()
+                    + " rows left unprocessed"));
+              });
         })
         .retryWhen(WriteRetry.forever(props.retryInitialBackoff(), props.retryMaxBackoff(), retries::increment));
+  }
+
+  /** Tells the row's writer how it ended, once; the row no longer waits. */
+  private void settle(Pending p, Throwable error) {
+    Sinks.EmitResult r = error == null ? p.done().tryEmitEmpty() : p.done().tryEmitError(error);
+    if (r.isSuccess()) {
+      waiting.decrementAndGet();
+    }
+  }
+
+  /** Rows handed to this index and not yet written, failed or dropped. */
+  public int waitingRows() {
+    return waiting.get();
   }
 
   @Override

@@ -28,6 +28,7 @@ class PartitionQuantaTest {
   private static final long BASE = (System.currentTimeMillis() - 600_000) * 1_000_000L;
 
   private final List<Segment> written = new ArrayList<>();
+  private final List<List<Segment>> batches = new ArrayList<>();
   private final List<Long> commits = new ArrayList<>();
 
   private PartitionQuanta partitionStartingAt(long startOffset) {
@@ -38,7 +39,11 @@ class PartitionQuantaTest {
     ReplayGuard noReplay = new ReplayGuard(TP, Mono.just(0L), (tenant, quantum, partition) ->
         reactor.core.publisher.Flux.empty(), new SimpleMeterRegistry().counter("replayed"));
     return new PartitionQuanta(TP, startOffset, Quanta.of(Duration.ofSeconds(3)), 500_000_000L, 30_000_000_000L, 4,
-        (segment, mayMeet) -> Mono.fromRunnable(() -> written.add(segment)), null, null, noReplay,
+        batch -> Mono.fromRunnable(() -> {
+          List<Segment> segments = batch.stream().map(PartitionQuanta.Closed::segment).toList();
+          batches.add(segments);
+          written.addAll(segments);
+        }), null, null, noReplay,
         tenantStateIdle.toNanos());
   }
 
@@ -77,17 +82,19 @@ class PartitionQuantaTest {
   }
 
   @Test
-  void manyTenantsOneRecordEachAreClosedAndThenForgotten() throws InterruptedException {
+  void aQuantumOfManyTenantsClosesAsOneBatchByThePartitionsRecordTimeAndTheTenantsAreThenForgotten()
+      throws InterruptedException {
     PartitionQuanta q = partitionStartingAt(0, Duration.ZERO);
     int tenants = 10_000;
     for (int i = 0; i < tenants; i++) {
       q.accept(record(i, 1, TenantId.of("small-" + i))).block();
     }
     assertThat(q.openSegments()).isEqualTo(tenants);
-    // Later, one tenant's record moves its own quantum on: only its own segment closes.
-    q.accept(record(tenants, 8, TenantId.of("small-0"))).block();
-    assertThat(written).hasSize(1);
-    assertThat(written.get(0).tenant()).isEqualTo(TenantId.of("small-0"));
+    // Any tenant's record a quantum later closes every tenant's segment of the quantum, together.
+    q.accept(record(tenants, 4, TenantId.of("small-0"))).block();
+    assertThat(batches).hasSize(1);
+    assertThat(batches.get(0)).hasSize(tenants);
+    assertThat(q.openSegments()).isEqualTo(1);
 
     long farLater = BASE + 60_000_000_000L;
     Thread.sleep(600); // quiet for longer than the grace, in wall time
@@ -97,6 +104,35 @@ class PartitionQuantaTest {
     q.closeIdle(farLater);
     assertThat(q.trackedTenants()).as("nothing kept of tenants that went quiet").isZero();
     assertThat(q.committableOffset()).isEqualTo(tenants + 1);
+  }
+
+  @Test
+  void aLateSegmentIsWrittenWithTheNextQuantumThatCloses() {
+    PartitionQuanta q = partitionStartingAt(0);
+    q.accept(record(0, 1, TenantId.of("a"))).block();
+    q.accept(record(1, 4, TenantId.of("b"))).block(); // closes [0, 3)
+    q.accept(record(2, 2, TenantId.of("c"))).block(); // late for [0, 3): waits
+    assertThat(batches).hasSize(1);
+    q.accept(record(3, 7, TenantId.of("a"))).block(); // closes [3, 6) and the late one
+    assertThat(batches).hasSize(2);
+    assertThat(batches.get(1)).extracting(s -> s.tenant().value()).containsExactlyInAnyOrder("b", "c");
+    assertThat(q.committableOffset()).as("held back only by the open segment").isEqualTo(3);
+  }
+
+  @Test
+  void theSameRecordsCutTheSameBatches() {
+    List<List<String>> runs = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      batches.clear();
+      PartitionQuanta q = partitionStartingAt(0);
+      long[] seconds = {1, 1, 2, 4, 2, 5, 8, 3, 9, 13};
+      for (int i = 0; i < seconds.length; i++) {
+        q.accept(record(i, seconds[i], TenantId.of("t" + (i % 3)))).block();
+      }
+      q.flush().block();
+      runs.add(batches.stream().map(b -> b.stream().map(Segment::objectKey).sorted().toList().toString()).toList());
+    }
+    assertThat(runs.get(1)).isEqualTo(runs.get(0)).hasSizeGreaterThan(2);
   }
 
   @Test

@@ -26,7 +26,7 @@ class ReportIndexTest {
   private static final IngestProperties PROPS = new IngestProperties(Duration.ofSeconds(3), Duration.ofMillis(500),
       Duration.ofSeconds(30), 0, 4, DataSize.ofMegabytes(16), DataSize.ofMegabytes(128), 50_000,
       DataSize.ofMegabytes(256), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMillis(50),
-      Duration.ofSeconds(10), 3, Duration.ofMinutes(5));
+      Duration.ofSeconds(10), 3, Duration.ofMinutes(5), true, DataSize.ofKilobytes(256));
 
   /** A client whose BatchWriteItem answers with {@code answer} (the only call ReportIndex writes with). */
   private static DynamoDbAsyncClient batchWriter(

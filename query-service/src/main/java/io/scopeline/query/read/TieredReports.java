@@ -139,7 +139,7 @@ public final class TieredReports {
   }
 
   private Mono<byte[]> fromS3(String key) {
-    return timed("s3", Mono.fromFuture(() -> s3.getObject(b -> b.bucket(bucket).key(key),
+    return timed("s3", Mono.fromFuture(() -> s3.getObject(b -> io.scopeline.service.storage.SegmentObjects.get(b, bucket, key),
             AsyncResponseTransformer.toBytes())))
         .map(r -> r.asByteArray())
         .doOnNext(b -> count("s3", "hit"))
