@@ -1,5 +1,7 @@
 package io.scopeline.query;
 
+import io.scopeline.service.storage.IndexRows;
+import io.scopeline.keys.PackedObject;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
@@ -58,6 +60,32 @@ class QueryServiceTest extends QueryTestBase {
     assertThat(merged.topology(TopologyType.HOST).nodes().get("a;<host>")).isNotNull();
     assertThat(merged.windowNanos()).isEqualTo(6_000_000_000L);
     assertThat(merged.topology(TopologyType.PROCESS).shape()).as("Scope's presets").isEqualTo("square");
+  }
+
+  @Test
+  void aPackedSegmentIsReadByItsByteRangeAlone() {
+    TenantId tenant = TenantId.of("packed-reader");
+    long now = now();
+    long q = QUANTA.startOf(now - 1_000_000_000L);
+    String own = StorageKeys.objectKey(tenant, q, 0, 500, 500);
+    byte[] member = ReportCodec.encode(host("packed", now).withId(own), ReportFormat.MSGPACK_GZIP);
+    // The other members are not even reports: a reader that fetched more than its range would fail.
+    byte[] garbage = new byte[777];
+    java.util.Arrays.fill(garbage, (byte) 0x5a);
+    PackedObject.Packed pack = PackedObject.pack(List.of(
+        new PackedObject.Part(TenantId.of("neighbour-a"), 499, 499, garbage),
+        new PackedObject.Part(tenant, 500, 500, member),
+        new PackedObject.Part(TenantId.of("neighbour-b"), 501, 501, garbage)));
+    String packKey = StorageKeys.packKey(0, q, 499, 501, pack.bytes());
+    PackedObject.Member mine = pack.members().get(1);
+    String key = StorageKeys.packedSegmentKey(own, new PackedObject.Ref(packKey, mine.byteOffset(), mine.byteLength()));
+    s3.putObject(b -> b.bucket(storage.s3().bucket()).key(packKey), AsyncRequestBody.fromBytes(pack.bytes())).join();
+    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(IndexRows.item(StorageKeys.indexHashKey(tenant, q),
+        StorageKeys.indexRangeKey(q, 0, 500), key))).join();
+
+    Report merged = getReport(tenant.value(), "");
+    assertThat(merged.topology(TopologyType.HOST).nodes().get("packed;<host>")).isNotNull();
+    assertThat(merged.topology(TopologyType.HOST).nodes().size()).isEqualTo(1);
   }
 
   @Test
