@@ -282,8 +282,13 @@ public final class IngestThroughput {
             timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS)));
       }
     }
-    sb.append(String.format(Locale.ROOT, "  stored quanta: %.0f objects, %.1f MB%n",
+    var puts = meters.find("scopeline.ingest.s3.put").timer();
+    sb.append(String.format(Locale.ROOT, "  stored: %.0f segments (%.0f of them in %.0f packs), %d S3 PUTs, %.0f index"
+            + " rows, %.1f MB%n",
         meters.counter("scopeline.ingest.segments.persisted").count(),
+        meters.counter("scopeline.ingest.segments.packed").count(),
+        meters.counter("scopeline.ingest.packs.persisted").count(), puts == null ? 0 : puts.count(),
+        meters.counter("scopeline.ingest.index.rows").count(),
         meters.counter("scopeline.ingest.bytes.persisted").count() / 1e6));
     return sb.toString();
   }

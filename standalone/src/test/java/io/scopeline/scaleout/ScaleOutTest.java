@@ -138,8 +138,9 @@ class ScaleOutTest {
           assertThat(stored.getOrDefault(tenant, Set.of())).as("processes of %s", tenant)
               .containsAll(sent.get(tenant));
         }
-        // Every object, indexed or orphaned by the crash, holds exactly the records its key names.
-        assertThat(objectsMatchTheirKeys(s3)).isGreaterThan(TENANTS.size());
+        // Every segment object, indexed or orphaned by the crash, and every indexed pack member holds
+        // exactly the records its key names.
+        assertThat(segmentsMatchTheirKeys(s3, dynamo)).isGreaterThan(TENANTS.size());
       }
 
       // A WebSocket client behind the "Service" survives the loss of its query replica.
@@ -170,25 +171,33 @@ class ScaleOutTest {
   }
 
   /**
-   * For every object: re-reads the Kafka records its key names (partition, first..last offset,
-   * the key's tenant and quantum) and checks the object holds exactly their processes.
+   * For every segment (objects of their own, listed; pack members, as the index names them: a pack
+   * has no list of its members): re-reads the Kafka records its key names (partition, first..last
+   * offset, the key's tenant and quantum) and checks the segment holds exactly their processes.
    */
-  private int objectsMatchTheirKeys(S3AsyncClient s3) throws Exception {
+  private int segmentsMatchTheirKeys(S3AsyncClient s3, DynamoDbAsyncClient dynamo) throws Exception {
     List<String> keys = new ArrayList<>();
     s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().subscribe(o -> keys.add(o.key())).join();
+    keys.removeIf(k -> k.contains("/pack-"));
+    for (var item : dynamo.scan(b -> b.tableName(TABLE)).join().items()) {
+      String key = io.scopeline.service.storage.IndexRows.objectKey(item);
+      if (StorageKeys.storedAt(key).isRange()) {
+        keys.add(key);
+      }
+    }
     int checked = 0;
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
         infra.kafka().bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
       for (String key : keys) {
-        String[] parts = key.substring(key.indexOf('/') + 1).split("-");
-        if (parts.length != 4) {
+        io.scopeline.keys.SegmentRange range = io.scopeline.keys.SegmentRange.of(key);
+        if (range == null) {
           continue;
         }
-        long quantum = Long.parseLong(parts[0]);
-        int partition = Integer.parseInt(parts[1]);
-        long first = Long.parseLong(parts[2]);
-        long last = Long.parseLong(parts[3]);
-        String tenant = tenantOf(key, quantum);
+        long quantum = range.quantumStart();
+        int partition = range.partition();
+        long first = range.first();
+        long last = range.last();
+        String tenant = tenantOf(StorageKeys.segmentName(key), quantum);
         if (tenant == null) {
           continue;
         }
