@@ -84,6 +84,8 @@ final class PartitionQuanta {
   private int batchesPersisting;
   /** The writes of those batches, cancelled when this instance dies ({@link #abandon}). */
   private final java.util.Set<reactor.core.Disposable> writes = new java.util.HashSet<>();
+  /** Died with its instance: nothing more is written (a revocation arriving late included). */
+  private boolean abandoned;
   /** The latest record time taken (capped by the allowed clock skew). */
   private long partitionTime = Long.MIN_VALUE;
   /** Quanta starting at or before this were closed by record time; later segments of them are late. */
@@ -247,7 +249,7 @@ final class PartitionQuanta {
 
   /** Closes {@code due} as one batch: written together, durable together. */
   private void close(List<Segment> due) {
-    if (due.isEmpty()) {
+    if (due.isEmpty() || abandoned) {
       return;
     }
     List<Closed> batch = new ArrayList<>(due.size());
@@ -276,6 +278,7 @@ final class PartitionQuanta {
 
   /** This instance dies as a crashed one would: writes still under way stop where they are. */
   synchronized void abandon() {
+    abandoned = true;
     new ArrayList<>(writes).forEach(reactor.core.Disposable::dispose);
     writes.clear();
   }
