@@ -113,9 +113,6 @@ public final class Soak {
     this.faultEvery = Duration.parse("PT" + a.getOrDefault("faultEvery", "150s").toUpperCase(Locale.ROOT));
     this.length = Duration.ofMinutes(Long.parseLong(a.getOrDefault("minutes", "30")));
     this.jar = Path.of(a.getOrDefault("jar", "standalone/target/scopeline-standalone.jar")).toAbsolutePath();
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: ./mvnw -q -pl standalone -am -DskipTests install");
-    }
     this.dir = Files.createTempDirectory("scopeline-soak");
     this.ackedInCycle = new AtomicIntegerArray((int) Math.min(Integer.MAX_VALUE - 8,
         (long) (rate * 1.5) * length.toSeconds() + 100_000));
@@ -140,7 +137,12 @@ public final class Soak {
         EmbeddedRedis redis = EmbeddedRedis.start(0);
         Admin admin = kafka.admin()) {
       kafka.createTopics(4, TOPIC, TOPIC + ".dlq", TOPIC + ".status");
-      Ingest ingest = new Ingest(kafka, s3, dynamo, redis);
+      IngestProcess ingest = new IngestProcess(jar, dir, "ingest", args.getOrDefault("ingestXmx", "1g"), kafka, s3,
+          dynamo, redis, KEY, List.of("--scopeline.kafka.reports-topic=" + TOPIC,
+              "--scopeline.kafka.dead-letter-topic=" + TOPIC + ".dlq",
+              "--scopeline.kafka.probe-status-topic=" + TOPIC + ".status", "--scopeline.kafka.consumer-group=soak",
+              "--scopeline.kafka.group-instance-id=soak-ingest-0", "--scopeline.storage.s3.bucket=" + BUCKET,
+              "--scopeline.storage.dynamodb.table=" + TABLE));
       ingest.start();
       Properties pp = new Properties();
       pp.put("bootstrap.servers", kafka.bootstrapServers());
@@ -188,7 +190,7 @@ public final class Soak {
     }
   }
 
-  private void send(KafkaProducer<String, byte[]> producer, Ingest ingest, Semaphore bridgeSlots) {
+  private void send(KafkaProducer<String, byte[]> producer, IngestProcess ingest, Semaphore bridgeSlots) {
     int n = seq.getAndIncrement();
     if (n >= ackedInCycle.length()) {
       return;
@@ -204,7 +206,7 @@ public final class Soak {
         notAcknowledged("busy"); // the bridge is behind: a probe would retry, we count it not sent
         return;
       }
-      HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port + "/api/report"))
+      HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/api/report"))
               .timeout(Duration.ofSeconds(5)).header(WireHeaders.ORG_ID, tenant)
               .header("Content-Type", "application/msgpack").header("Content-Encoding", "gzip")
               .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
@@ -247,7 +249,7 @@ public final class Soak {
         ReportFormat.MSGPACK_GZIP);
   }
 
-  private void injectFault(Ingest ingest, EmbeddedS3 s3, EmbeddedDynamoDb dynamo, EmbeddedRedis redis)
+  private void injectFault(IngestProcess ingest, EmbeddedS3 s3, EmbeddedDynamoDb dynamo, EmbeddedRedis redis)
       throws Exception {
     int c = cycle.incrementAndGet();
     String fault = FAULTS.get((c - 1) % FAULTS.size());
@@ -280,7 +282,7 @@ public final class Soak {
     }
   }
 
-  private void sample(long started, Admin admin, Ingest ingest) {
+  private void sample(long started, Admin admin, IngestProcess ingest) {
     try {
       System.out.printf(Locale.ROOT, "%9d  %-17s %8d  %9d  %6d  %14s  %13s  %s%n",
           (System.nanoTime() - started) / 1_000_000_000L, phase.get(), acked.get(), notAcked.get(), lag(admin),
@@ -383,100 +385,6 @@ public final class Soak {
       System.out.printf(Locale.ROOT, "TOTAL: %d acknowledged, %d lost, %d counted twice; summed Window %s the stored"
           + " report count%n", acked.get(), lost, twice,
           windowNanos.get() == storedReports * 1_000_000_000L ? "equals" : "DIFFERS FROM");
-    }
-  }
-
-  /** The ingest service in its own JVM, started from the standalone jar's classes. */
-  private final class Ingest {
-    private final List<String> command = new ArrayList<>();
-    private final int port = FreePorts.pick();
-    private final AtomicInteger starts = new AtomicInteger();
-    private volatile Process process;
-
-    Ingest(EmbeddedKafka kafka, EmbeddedS3 s3, EmbeddedDynamoDb dynamo, EmbeddedRedis redis) {
-      command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + args.getOrDefault("ingestXmx", "1g"), "-cp", jar.toString(),
-          "-Dloader.main=io.scopeline.ingest.IngestApplication",
-          "org.springframework.boot.loader.launch.PropertiesLauncher", "--server.port=" + port,
-          "--scopeline.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-          "--scopeline.kafka.reports-topic=" + TOPIC, "--scopeline.kafka.dead-letter-topic=" + TOPIC + ".dlq",
-          "--scopeline.kafka.probe-status-topic=" + TOPIC + ".status", "--scopeline.kafka.consumer-group=soak",
-          "--scopeline.kafka.group-instance-id=soak-ingest-0",
-          "--scopeline.storage.s3.endpoint=" + s3.endpoint(), "--scopeline.storage.s3.bucket=" + BUCKET,
-          "--scopeline.storage.dynamodb.endpoint=" + dynamo.endpoint(), "--scopeline.storage.dynamodb.table=" + TABLE,
-          "--scopeline.storage.region=us-east-1", "--scopeline.storage.access-key=" + KEY,
-          "--scopeline.storage.secret-key=" + KEY, "--scopeline.storage.redis.uri=" + redis.uri(),
-          "--scopeline.storage.create-resources=true", "--logging.level.io.scopeline=INFO"));
-    }
-
-    void start() throws Exception {
-      Path log = dir.resolve("ingest-" + starts.incrementAndGet() + ".log");
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("ingest exited with " + process.exitValue() + "; see " + log);
-        }
-        try {
-          if (get("/actuator/health/readiness").statusCode() == 200) {
-            return;
-          }
-        } catch (IOException e) {
-          // not listening yet
-        }
-        Thread.sleep(250);
-      }
-      throw new IllegalStateException("ingest not ready within 3 min; see " + log);
-    }
-
-    /** Graceful (SIGTERM, as Kubernetes stops a pod) or SIGKILL (a crashed machine). */
-    void stop(boolean graceful) throws InterruptedException {
-      Process p = process;
-      if (p == null || !p.isAlive()) {
-        return;
-      }
-      if (graceful) {
-        p.destroy();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          System.out.println("WARNING: ingest did not stop within 60 s of SIGTERM; killed");
-          p.destroyForcibly();
-        }
-      } else {
-        p.destroyForcibly();
-      }
-      p.waitFor();
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    String heapMb() {
-      try {
-        double bytes = 0;
-        for (String line : get("/actuator/prometheus").body().split("\n")) {
-          if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-            bytes += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-          }
-        }
-        return Long.toString((long) (bytes / (1 << 20)));
-      } catch (Exception e) {
-        return "-";
-      }
-    }
-
-    String rssMb() {
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-          if (line.startsWith("VmRSS:")) {
-            return Long.toString(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
-          }
-        }
-      } catch (IOException e) {
-        // the process is gone
-      }
-      return "-";
     }
   }
 }

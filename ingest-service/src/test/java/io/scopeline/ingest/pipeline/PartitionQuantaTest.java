@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scopeline.keys.Quanta;
 import io.scopeline.keys.TenantId;
-import io.scopeline.model.Node;
-import io.scopeline.model.Report;
-import io.scopeline.model.TopologyType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.kafka.receiver.ReceiverOffset;
-import reactor.kafka.receiver.ReceiverRecord;
 
 /**
  * A partition that comes back to this instance while records of its earlier assignment are still
@@ -53,32 +47,7 @@ class PartitionQuantaTest {
   }
 
   private Decoded.Accepted record(long offset, long seconds, TenantId tenant) {
-    long nanos = BASE + seconds * 1_000_000_000L;
-    Node host = Node.of("h" + offset + ";<host>", "host").withLatest("host_name", nanos, "h" + offset);
-    Report report = Report.builder().ts(nanos).windowNanos(1_000_000_000L)
-        .topology(TopologyType.HOST, TopologyType.HOST.defaultTopology().withNode(host)).build();
-    ConsumerRecord<String, byte[]> plain = new ConsumerRecord<>(TP.topic(), TP.partition(), offset, tenant.value(),
-        new byte[0]);
-    ReceiverOffset handle = new ReceiverOffset() {
-      @Override
-      public TopicPartition topicPartition() {
-        return TP;
-      }
-
-      @Override
-      public long offset() {
-        return offset;
-      }
-
-      @Override
-      public void acknowledge() {}
-
-      @Override
-      public Mono<Void> commit() {
-        return Mono.fromRunnable(() -> commits.add(offset + 1));
-      }
-    };
-    return new Decoded.Accepted(new ReceiverRecord<>(plain, handle), tenant, "probe", nanos, report);
+    return AcceptedRecords.hostReport(TP, offset, BASE + seconds * 1_000_000_000L, tenant, "probe", commits::add);
   }
 
   @Test
