@@ -202,4 +202,62 @@ class TopologyApiTest extends QueryTestBase {
       assertThat(reset).contains("an-hour-ago;<host>").doesNotContain("current;<host>");
     }
   }
+
+  private static Report hosts(long ts, String... nameAndKernel) {
+    // As a probe sends it: the template makes kernel_version a metadata row of the summary.
+    var hosts = io.scopeline.model.TopologyType.HOST.defaultTopology().withMetadataTemplates(
+        io.scopeline.model.KeyedMap.of("kernel_version",
+            new io.scopeline.model.MetadataTemplate("kernel_version", "Kernel version", 0, "", 3, "latest")));
+    for (int i = 0; i < nameAndKernel.length; i += 2) {
+      hosts = hosts.withNode(io.scopeline.model.Node.of(nameAndKernel[i] + ";<host>", "host")
+          .withLatest("host_name", ts, nameAndKernel[i]).withLatest("kernel_version", ts, nameAndKernel[i + 1]));
+    }
+    return Report.builder().ts(ts).windowNanos(3_000_000_000L).topology(io.scopeline.model.TopologyType.HOST, hosts)
+        .build();
+  }
+
+  @Test
+  void aDiffBetweenTwoTimesListsTheHostsThatCameWentAndChangedAndWhatChanged() throws Exception {
+    TenantId tenant = TenantId.of("diff-" + System.nanoTime());
+    long then = now() - 3_600_000_000_000L;
+    store(tenant, then, 0, hosts(then, "web", "5.10", "old", "5.10", "db", "6.1"));
+    long recent = now() - 1_000_000_000L;
+    store(tenant, recent, 0, hosts(recent, "web", "6.1", "new", "6.1", "db", "6.1"));
+    String from = java.time.Instant.ofEpochSecond(0, then + 1_000_000_000L).toString();
+
+    byte[] body = http.get().uri("/api/topology/hosts/diff?from=" + from).header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+
+    var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
+    assertThat(json.get("from").asString()).isEqualTo(from);
+    assertThat(json.at("/nodes/added").valueStream().map(n -> n.get("id").asString()).toList())
+        .containsExactly("new;<host>");
+    assertThat(json.at("/nodes/removed").valueStream().map(n -> n.get("id").asString()).toList())
+        .containsExactly("old;<host>");
+    assertThat(json.at("/nodes/changed")).hasSize(1);
+    assertThat(json.at("/nodes/changed/0/id").asString()).isEqualTo("web;<host>");
+    assertThat(json.at("/nodes/changed/0/changed").valueStream().map(n -> n.asString()).toList())
+        .containsExactly("kernel_version");
+    assertThat(json.at("/edges/added")).isEmpty();
+
+    // The same two times read from the past at both ends answer the same.
+    String to = java.time.Instant.ofEpochSecond(0, recent + 500_000_000L).toString();
+    byte[] past = http.get().uri("/api/topology/hosts/diff?from=" + from + "&to=" + to)
+        .header(WireHeaders.ORG_ID, tenant.value()).exchange().expectStatus().isOk().expectBody(byte[].class)
+        .returnResult().getResponseBody();
+    var pastJson = tools.jackson.databind.json.JsonMapper.builder().build().readTree(past);
+    assertThat(pastJson.get("nodes")).isEqualTo(json.get("nodes"));
+  }
+
+  @Test
+  void aDiffNeedsAnEarlierFromAndAKnownTopology() {
+    http.get().uri("/api/topology/hosts/diff").header(WireHeaders.ORG_ID, "t").exchange().expectStatus()
+        .isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("from= is required"));
+    http.get().uri("/api/topology/hosts/diff?from=2200-01-01T00:00:00Z").header(WireHeaders.ORG_ID, "t").exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("before to="));
+    http.get().uri("/api/topology/hosts/diff?from=yesterday").header(WireHeaders.ORG_ID, "t").exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("from must be RFC 3339"));
+    http.get().uri("/api/topology/nope/diff?from=2026-01-01T00:00:00Z").header(WireHeaders.ORG_ID, "t").exchange()
+        .expectStatus().isNotFound();
+  }
 }

@@ -69,6 +69,11 @@ public final class ApiRequests {
 
   /** The {@code timestamp=} time travel target in epoch nanos, or null for "now". Bad → 400. */
   public static Long timestamp(String value) {
+    return time("timestamp", value);
+  }
+
+  /** A time parameter {@code name} in epoch nanos, or null when absent. Bad → 400 naming the parameter. */
+  public static Long time(String name, String value) {
     if (value == null || value.isEmpty()) {
       return null;
     }
@@ -76,9 +81,9 @@ public final class ApiRequests {
       return Timestamps.ofInstant(Instant.parse(value));
     } catch (IllegalArgumentException e) {
       // Beyond what epoch nanoseconds hold.
-      throw new Rejected(HttpStatus.BAD_REQUEST, "timestamp " + value + " is out of range (years 1678 to 2261)");
+      throw new Rejected(HttpStatus.BAD_REQUEST, name + " " + value + " is out of range (years 1678 to 2261)");
     } catch (DateTimeParseException e) {
-      throw new Rejected(HttpStatus.BAD_REQUEST, "timestamp must be RFC 3339, e.g. 2026-11-22T01:39:28Z");
+      throw new Rejected(HttpStatus.BAD_REQUEST, name + " must be RFC 3339, e.g. 2026-11-22T01:39:28Z");
     }
   }
 

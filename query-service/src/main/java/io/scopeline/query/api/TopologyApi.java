@@ -4,6 +4,9 @@ import io.scopeline.service.web.Rejected;
 
 import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
+import io.scopeline.render.HistoryDiff;
+import io.scopeline.render.NodeSummary;
+import io.scopeline.model.Timestamps;
 import io.scopeline.render.JsonOut;
 import io.scopeline.render.Censoring;
 import io.scopeline.render.Views;
@@ -24,7 +27,8 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * {@code GET /api/topology}, {@code /api/topology/{name}} and {@code /api/topology/{name}/{id}},
- * answered as Scope answers them, from the tenant's window at {@code timestamp=} (default now).
+ * answered as Scope answers them, from the tenant's window at {@code timestamp=} (default now), and
+ * {@code /api/topology/{name}/diff?from=&to=}: what changed in the view between two times.
  */
 public final class TopologyApi {
   private final ApiRequests requests;
@@ -72,6 +76,46 @@ public final class TopologyApi {
     String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length()));
     return answer(request, (w, c, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().node(name, id, query(request)).orElseThrow(
         () -> new Rejected(HttpStatus.NOT_FOUND, "node not found: " + id)))));
+  }
+
+  /**
+   * {@code from=} (required) and {@code to=} (default now), both RFC 3339: the view rendered from
+   * the windows at both times, with the same options, and what differs ({@link HistoryDiff}).
+   */
+  public Mono<ServerResponse> diff(ServerRequest request) {
+    String name = request.pathVariable("name");
+    if (!ApiTopologies.exists(name)) {
+      return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
+    }
+    Map<String, List<String>> query = query(request);
+    Mono<ServerResponse> response = Mono.defer(() -> {
+      TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
+      Long from = ApiRequests.time("from", request.queryParam("from").orElse(null));
+      if (from == null) {
+        throw new Rejected(HttpStatus.BAD_REQUEST, "from= is required: the earlier time, RFC 3339, e.g. "
+            + "2026-11-22T01:39:28Z");
+      }
+      Long requestedTo = ApiRequests.time("to", request.queryParam("to").orElse(null));
+      long to = requestedTo == null ? ApiRequests.nowNanos() : requestedTo;
+      if (from >= to) {
+        throw new Rejected(HttpStatus.BAD_REQUEST, "from= must be before to= (to defaults to now)");
+      }
+      Censoring censoring = ApiRequests.censoring(request);
+      return Mono.zip(windows.window(tenant, from, false), windows.window(tenant, to, requestedTo == null))
+          .publishOn(cpu)
+          .flatMap(both -> {
+            Map<String, NodeSummary> before = views.of(both.getT1(), censoring).summaries(name, query).orElse(Map.of());
+            Map<String, NodeSummary> after = views.of(both.getT2(), censoring).summaries(name, query).orElse(Map.of());
+            var ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-cache");
+            if (both.getT1().stale() || both.getT2().stale()) {
+              ok = ok.header(ScopeApi.STALE_HEADER, Long.toString(
+                  Math.max(both.getT1().staleFor().toSeconds(), both.getT2().staleFor().toSeconds())));
+            }
+            return ok.bodyValue(JsonOut.bytes(HistoryDiff.of(before, after).toJson(
+                Timestamps.formatRfc3339Nano(from), Timestamps.formatRfc3339Nano(to))));
+          });
+    });
+    return recoverRejections(response);
   }
 
   static Map<String, List<String>> query(ServerRequest request) {
@@ -138,6 +182,10 @@ public final class TopologyApi {
                 : ok.bodyValue(encoded.json());
           });
     });
+    return recoverRejections(response);
+  }
+
+  private static Mono<ServerResponse> recoverRejections(Mono<ServerResponse> response) {
     return response.onErrorResume(Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
         .onErrorResume(WindowReader.StoreUnavailableException.class,
             e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
