@@ -103,14 +103,18 @@ public final class StorageKeys {
   public static String packKey(int partition, long quantumStartNanos, long firstOffset, long lastOffset,
       byte[] packBytes) {
     checkPartition(partition);
-    String digest;
+    String digest = contentDigest(packBytes);
+    return md5Hex("pack-" + partition + "-" + hourOf(quantumStartNanos)) + "/pack-" + quantumStartNanos + "-"
+        + partition + "-" + firstOffset + "-" + lastOffset + "-" + digest;
+  }
+
+  /** 8 bytes of SHA-256 of {@code bytes}, in hex: ends the keys of objects named by their content. */
+  static String contentDigest(byte[] bytes) {
     try {
-      digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(packBytes), 0, 8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by the JDK", e);
     }
-    return md5Hex("pack-" + partition + "-" + hourOf(quantumStartNanos)) + "/pack-" + quantumStartNanos + "-"
-        + partition + "-" + firstOffset + "-" + lastOffset + "-" + digest;
   }
 
   /** Separates a packed segment's own key from its place in a pack; no object key contains it. */

@@ -70,6 +70,12 @@ public final class IndexRows {
             OBJECT, AttributeValue.fromS(objectKey), LAST, AttributeValue.fromN(Long.toString(range.last())));
   }
 
+  /** The row of a roll-up ({@link io.scopeline.keys.Rollups}): its keys and object, no offsets. */
+  public static Map<String, AttributeValue> rollupItem(String hashKey, String rangeKey, String objectKey) {
+    return Map.of(HASH, AttributeValue.fromS(hashKey), RANGE, AttributeValue.fromN(rangeKey),
+        OBJECT, AttributeValue.fromS(objectKey));
+  }
+
   public static PutRequest put(String hashKey, String rangeKey, String objectKey) {
     return PutRequest.builder().item(item(hashKey, rangeKey, objectKey)).build();
   }

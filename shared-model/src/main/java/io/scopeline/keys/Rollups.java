@@ -1,0 +1,85 @@
+package io.scopeline.keys;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The stored form of roll-ups: a tenant's quanta of a minute, or its minutes of an hour, merged
+ * into one object with one index row, so a long window reads a few objects instead of every
+ * quantum. Rows live in the same table as the segments' rows under their own hash keys
+ * ({@code <tenant>:<level>:<period>}; ':' is never in a tenant id, so no segment's hash key is one),
+ * range key = the roll-up's start in nanoseconds, attribute {@code report} = its object key.
+ * An object key ends in a digest of its bytes: compacting the same quanta again makes the same key
+ * and bytes, and compacting more (late data) makes a new key the row then names, so an object
+ * never changes under a reader.
+ */
+public final class Rollups {
+  /** A roll-up level: how long one object spans, and how long one index hash key's rows span. */
+  public enum Level {
+    MINUTE("1m", TimeUnit.MINUTES.toNanos(1), TimeUnit.HOURS.toNanos(1)),
+    HOUR("1h", TimeUnit.HOURS.toNanos(1), TimeUnit.DAYS.toNanos(1));
+
+    private final String tag;
+    private final long spanNanos;
+    private final long rowPeriodNanos;
+
+    Level(String tag, long spanNanos, long rowPeriodNanos) {
+      this.tag = tag;
+      this.spanNanos = spanNanos;
+      this.rowPeriodNanos = rowPeriodNanos;
+    }
+
+    public String tag() {
+      return tag;
+    }
+
+    public long spanNanos() {
+      return spanNanos;
+    }
+
+    /** Start of the roll-up of this level holding {@code epochNanos}. */
+    public long startOf(long epochNanos) {
+      return Math.floorDiv(epochNanos, spanNanos) * spanNanos;
+    }
+  }
+
+  private Rollups() {}
+
+  /** The index hash key of the roll-up rows of {@code level} whose period holds {@code epochNanos}. */
+  public static String hashKey(TenantId tenant, Level level, long epochNanos) {
+    return tenant.value() + ":" + level.tag + ":" + Math.floorDiv(epochNanos, level.rowPeriodNanos);
+  }
+
+  /** The index range key (a decimal Number) of the roll-up starting at {@code startNanos}. */
+  public static String rangeKey(long startNanos) {
+    return Long.toString(startNanos);
+  }
+
+  /** The object key of a roll-up with content {@code bytes}, under the tenant's prefix for that time. */
+  public static String objectKey(TenantId tenant, Level level, long startNanos, byte[] bytes) {
+    if (level.startOf(startNanos) != startNanos) {
+      throw new IllegalArgumentException(startNanos + " is not the start of a " + level.tag + " roll-up");
+    }
+    return StorageKeys.md5Hex(hashKey(tenant, level, startNanos)) + "/rollup-" + level.tag + "-" + startNanos + "-"
+        + StorageKeys.contentDigest(bytes);
+  }
+
+  /** Whether {@code objectKey} is one of {@code tenant}'s roll-up keys (its prefix names the tenant). */
+  public static boolean belongsTo(TenantId tenant, String objectKey) {
+    for (Level level : Level.values()) {
+      String mark = "/rollup-" + level.tag + "-";
+      int at = objectKey.indexOf(mark);
+      if (at < 0) {
+        continue;
+      }
+      int start = at + mark.length();
+      int dash = objectKey.indexOf('-', start);
+      try {
+        long t = Long.parseLong(objectKey.substring(start, dash < 0 ? objectKey.length() : dash));
+        return objectKey.startsWith(StorageKeys.md5Hex(hashKey(tenant, level, t)) + "/");
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+}
