@@ -106,6 +106,9 @@ final class StoredReports {
     Map<String, List<Integer>> out = new HashMap<>();
     var items = dynamo.scan(b -> b.tableName(table)).join().items();
     for (var item : items) {
+      if (IndexRows.isRollup(item)) {
+        continue;
+      }
       out.computeIfAbsent(IndexRows.tenantOf(item), t -> new ArrayList<>())
           .addAll(pids(read(s3, bucket, IndexRows.objectKey(item))));
     }
@@ -142,6 +145,9 @@ final class StoredReports {
   private static Map<String, List<String>> readableKeys(DynamoDbAsyncClient dynamo, String table) {
     Map<String, List<String>> keys = new HashMap<>();
     for (var item : dynamo.scan(b -> b.tableName(table)).join().items()) {
+      if (IndexRows.isRollup(item)) {
+        continue;
+      }
       keys.computeIfAbsent(IndexRows.tenantOf(item), t -> new ArrayList<>()).add(IndexRows.objectKey(item));
     }
     keys.replaceAll((tenant, list) -> io.scopeline.keys.SegmentRange.covering(list));

@@ -121,8 +121,20 @@ public class IngestConfiguration {
 
   @Bean
   SegmentWriter segmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler decodeScheduler,
-      IngestProperties props, MeterRegistry meters) {
-    return new SegmentWriter(objects, hot, index, decodeScheduler, props, meters);
+      IngestProperties props, MeterRegistry meters, KafkaSender<String, byte[]> sender, RollupProperties rollups) {
+    return new SegmentWriter(objects, hot, index, decodeScheduler, props, meters, rollups.enabled()
+        ? new io.scopeline.ingest.rollup.CompactionRequests(sender, rollups, props, meters, System::currentTimeMillis)
+        : null);
+  }
+
+  /** The compactor of tenant-hours into roll-ups, fed by the compactions topic (when roll-ups are on). */
+  @Bean
+  io.scopeline.ingest.rollup.Compactions compactions(S3AsyncClient s3, DynamoDbAsyncClient dynamo,
+      StorageProperties storage, Scheduler decodeScheduler, IngestProperties props, RollupProperties rollups,
+      KafkaProperties kafka, MeterRegistry meters, TopicSetup topics) {
+    var compactor = new io.scopeline.ingest.rollup.HourCompactor(s3, dynamo, storage.s3().bucket(),
+        storage.dynamodb().table(), decodeScheduler, props.gzipLevel(), storage.requestTimeout().multipliedBy(3));
+    return new io.scopeline.ingest.rollup.Compactions(compactor, rollups, kafka, meters, System::currentTimeMillis);
   }
 
   @Bean
@@ -168,8 +180,8 @@ public class IngestConfiguration {
   }
 
   @Bean
-  TopicSetup topicSetup(KafkaProperties kafka) {
-    return new TopicSetup(kafka);
+  TopicSetup topicSetup(KafkaProperties kafka, RollupProperties rollups) {
+    return new TopicSetup(kafka, rollups);
   }
 
   @Bean

@@ -9,18 +9,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the reports, dead-letter and probe-status topics at start when configured to. */
+/** Creates the reports, dead-letter, probe-status and compactions topics at start when configured to. */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
-  public TopicSetup(KafkaProperties kafka) {
+  public TopicSetup(KafkaProperties kafka, RollupProperties rollups) {
     if (!kafka.createTopics()) {
       return;
     }
     try (Admin admin = Admin.create(kafka.clientConfig())) {
       List<NewTopic> topics = List.of(new NewTopic(kafka.reportsTopic(), kafka.topicPartitions(), (short) 1),
           new NewTopic(kafka.deadLetterTopic(), 1, (short) 1),
-          new NewTopic(kafka.probeStatusTopic(), 1, (short) 1));
+          new NewTopic(kafka.probeStatusTopic(), 1, (short) 1),
+          new NewTopic(rollups.topic(), kafka.topicPartitions(), (short) 1));
       for (var e : admin.createTopics(topics).values().entrySet()) {
         try {
           e.getValue().get(30, TimeUnit.SECONDS);

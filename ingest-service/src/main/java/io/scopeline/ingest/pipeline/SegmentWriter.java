@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.ingest.config.IngestProperties;
+import io.scopeline.ingest.rollup.CompactionRequests;
 import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.ingest.store.ObjectStore;
 import io.scopeline.ingest.store.ReportIndex;
@@ -55,9 +56,12 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
   private final Counter bytes;
   private final Counter packs;
   private final Counter packedSegments;
+  private final CompactionRequests compactions;
 
+  /** {@code compactions}: where durable segments request their hour's roll-ups, or null for none. */
   public SegmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler cpu, IngestProperties props,
-      MeterRegistry meters) {
+      MeterRegistry meters, CompactionRequests compactions) {
+    this.compactions = compactions;
     this.objects = objects;
     this.hot = hot;
     this.index = index;
@@ -95,6 +99,7 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
         .flatMap(p -> Flux.fromIterable(p.objects()).flatMap(o -> objects.put(o.key(), o.bytes())).then()
             .thenMany(Flux.fromIterable(p.segments()))
             .flatMap(this::announceAndIndex, CONCURRENT_ROWS)
+            .then(requestCompactions(batch))
             .then(Mono.fromRunnable(() -> p.objects().forEach(o -> bytes.increment(o.bytes().length)))))
         // Anything not retried below (an access or configuration error) is retried slowly here:
         // the segments stay held, their offsets uncommitted, until an operator fixes the cause.
@@ -153,6 +158,12 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
       packedSegments.increment(members.size());
     }
     return new Placement(stored, placed);
+  }
+
+  /** Before the batch's offsets may be committed, its tenant-hours' roll-ups are requested. */
+  private Mono<Void> requestCompactions(List<PartitionQuanta.Closed> batch) {
+    return compactions == null ? Mono.empty() : compactions.durable(batch.stream()
+        .map(c -> new CompactionRequests.TenantHour(c.segment().tenant(), c.segment().quantumStart())).toList());
   }
 
   private Mono<Void> announceAndIndex(Placed p) {

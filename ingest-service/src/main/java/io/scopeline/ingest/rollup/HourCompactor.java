@@ -25,6 +25,7 @@ import reactor.core.scheduler.Scheduler;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -59,8 +60,27 @@ public final class HourCompactor {
     this.callTimeout = callTimeout;
   }
 
+  /**
+   * When the last compaction of the hour holding {@code epochNanos} that stored its hour roll-up
+   * started (epoch millis), or -1 when none did: a request made before then is already covered.
+   */
+  public Mono<Long> compactedAt(TenantId tenant, long epochNanos) {
+    long hour = Rollups.Level.HOUR.startOf(epochNanos);
+    return Mono.fromFuture(() -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+            .key(Map.of(IndexRows.HASH, AttributeValue.fromS(Rollups.hashKey(tenant, Rollups.Level.HOUR, hour)),
+                IndexRows.RANGE, AttributeValue.fromN(Rollups.rangeKey(hour))))
+            .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))))
+        .map(r -> r.hasItem() && r.item().containsKey(IndexRows.COMPACTED_AT)
+            ? Long.parseLong(r.item().get(IndexRows.COMPACTED_AT).n()) : -1L);
+  }
+
   /** Compacts the hour holding {@code epochNanos}; empty result (no keys) when it has no quanta. */
   public Mono<Result> compact(TenantId tenant, long epochNanos) {
+    return compact(tenant, epochNanos, System.currentTimeMillis());
+  }
+
+  /** As {@link #compact(TenantId, long)}, recording {@code startedAtMillis} as when it started. */
+  public Mono<Result> compact(TenantId tenant, long epochNanos, long startedAtMillis) {
     long hour = Rollups.Level.HOUR.startOf(epochNanos);
     long end = hour + Rollups.Level.HOUR.spanNanos() - 1;
     return IndexRows.objectKeys(dynamo, table, StorageKeys.indexHashKey(tenant, hour),
@@ -79,11 +99,11 @@ public final class HourCompactor {
           byMinute.values().forEach(l -> l.sort(null));
           // One minute at a time: what is in memory is one minute's quanta and the merged minutes.
           return Flux.fromIterable(byMinute.entrySet())
-              .concatMap(e -> minute(tenant, e.getKey(), e.getValue()))
+              .concatMap(e -> minute(tenant, e.getKey(), e.getValue(), startedAtMillis))
               .collectList()
               .flatMap(minutes -> Mono.fromCallable(() -> Reports.merge(minutes.stream().map(Stored::report).toList()))
                   .subscribeOn(cpu)
-                  .flatMap(merged -> store(tenant, Rollups.Level.HOUR, hour, merged))
+                  .flatMap(merged -> store(tenant, Rollups.Level.HOUR, hour, merged, startedAtMillis))
                   .map(hourRollup -> new Result(tenant, hour, keys.size(),
                       minutes.stream().map(Stored::key).toList(), hourRollup.key())))
               .doOnNext(r -> log.debug("Compacted {} hour {}: {} quanta into {} minutes", tenant, hour, r.quanta(),
@@ -93,7 +113,7 @@ public final class HourCompactor {
 
   private record Stored(String key, Report report) {}
 
-  private Mono<Stored> minute(TenantId tenant, long minuteStart, List<String> keys) {
+  private Mono<Stored> minute(TenantId tenant, long minuteStart, List<String> keys, long startedAtMillis) {
     return Flux.fromIterable(keys)
         .concatMap(this::fetch)
         .publishOn(cpu)
@@ -101,7 +121,7 @@ public final class HourCompactor {
             ReportLimits.UNLIMITED)))
         .collectList()
         .map(Reports::merge)
-        .flatMap(merged -> store(tenant, Rollups.Level.MINUTE, minuteStart, merged));
+        .flatMap(merged -> store(tenant, Rollups.Level.MINUTE, minuteStart, merged, startedAtMillis));
   }
 
   private Mono<byte[]> fetch(String segmentKey) {
@@ -111,13 +131,14 @@ public final class HourCompactor {
   }
 
   /** Stores the roll-up object, then its row: readers never find a row whose object is missing. */
-  private Mono<Stored> store(TenantId tenant, Rollups.Level level, long start, Report merged) {
+  private Mono<Stored> store(TenantId tenant, Rollups.Level level, long start, Report merged, long startedAtMillis) {
     return Mono.fromCallable(() -> ReportCodec.encode(merged, ReportFormat.MSGPACK_GZIP, gzipLevel))
         .subscribeOn(cpu)
         .flatMap(bytes -> {
           String key = Rollups.objectKey(tenant, level, start, bytes);
-          Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> row =
-              IndexRows.rollupItem(Rollups.hashKey(tenant, level, start), Rollups.rangeKey(start), key);
+          Map<String, AttributeValue> row =
+              IndexRows.rollupItem(Rollups.hashKey(tenant, level, start), Rollups.rangeKey(start), key,
+                  startedAtMillis);
           return Mono.fromFuture(() -> s3.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromBytes(bytes)))
               .then(Mono.fromFuture(() -> dynamo.putItem(b -> b.tableName(table).item(row))))
               .thenReturn(new Stored(key, merged));

@@ -54,6 +54,11 @@ public final class IndexRows {
     return item.get(OBJECT).s();
   }
 
+  /** Whether a row indexes a roll-up rather than a segment (its hash key has the roll-up form). */
+  public static boolean isRollup(Map<String, AttributeValue> item) {
+    return item.get(HASH).s().indexOf(':') >= 0;
+  }
+
   /** The tenant part of a row's hash key. */
   public static String tenantOf(Map<String, AttributeValue> item) {
     String hour = item.get(HASH).s();
@@ -70,10 +75,17 @@ public final class IndexRows {
             OBJECT, AttributeValue.fromS(objectKey), LAST, AttributeValue.fromN(Long.toString(range.last())));
   }
 
-  /** The row of a roll-up ({@link io.scopeline.keys.Rollups}): its keys and object, no offsets. */
-  public static Map<String, AttributeValue> rollupItem(String hashKey, String rangeKey, String objectKey) {
+  /** When the compaction that wrote an hour roll-up's row started (epoch millis), in its row. */
+  public static final String COMPACTED_AT = "compactedAt";
+
+  /**
+   * The row of a roll-up ({@link io.scopeline.keys.Rollups}): its keys and object, no offsets, and
+   * when the compaction that made it started ({@code compactedAtMillis}).
+   */
+  public static Map<String, AttributeValue> rollupItem(String hashKey, String rangeKey, String objectKey,
+      long compactedAtMillis) {
     return Map.of(HASH, AttributeValue.fromS(hashKey), RANGE, AttributeValue.fromN(rangeKey),
-        OBJECT, AttributeValue.fromS(objectKey));
+        OBJECT, AttributeValue.fromS(objectKey), COMPACTED_AT, AttributeValue.fromN(Long.toString(compactedAtMillis)));
   }
 
   public static PutRequest put(String hashKey, String rangeKey, String objectKey) {
