@@ -260,4 +260,51 @@ class TopologyApiTest extends QueryTestBase {
     http.get().uri("/api/topology/nope/diff?from=2026-01-01T00:00:00Z").header(WireHeaders.ORG_ID, "t").exchange()
         .expectStatus().isNotFound();
   }
+
+  /** Stores a roll-up as the ingest side's compactor does: object, then row. */
+  private void storeRollup(TenantId tenant, io.scopeline.keys.Rollups.Level level, long start, Report report) {
+    byte[] bytes = ReportCodec.encode(report, ReportFormat.MSGPACK_GZIP);
+    String key = io.scopeline.keys.Rollups.objectKey(tenant, level, start, bytes);
+    s3.putObject(b -> b.bucket(storage.s3().bucket()).key(key),
+        software.amazon.awssdk.core.async.AsyncRequestBody.fromBytes(bytes)).join();
+    dynamo.putItem(b -> b.tableName(storage.dynamodb().table()).item(io.scopeline.service.storage.IndexRows.rollupItem(
+        io.scopeline.keys.Rollups.hashKey(tenant, level, start), io.scopeline.keys.Rollups.rangeKey(start), key,
+        System.currentTimeMillis()))).join();
+  }
+
+  private List<String> hostIds(String tenant, String query) throws Exception {
+    byte[] body = http.get().uri("/api/topology/hosts?" + query).header(WireHeaders.ORG_ID, tenant).exchange()
+        .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    var nodes = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body).get("nodes");
+    List<String> ids = new ArrayList<>();
+    nodes.propertyNames().forEach(ids::add);
+    return ids;
+  }
+
+  @Test
+  void aLongWindowReadsTheHourAndMinuteRollUpsThatFitInItAndTheQuantaAroundThem() throws Exception {
+    TenantId tenant = TenantId.of("window-" + System.nanoTime());
+    long minute = 60_000_000_000L;
+    long hour = io.scopeline.keys.Rollups.Level.HOUR.startOf(now()) - 3 * 60 * minute;
+    // What each tier holds is made different on purpose, so the answer shows which one was read.
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.HOUR, hour, host("from-hour-rollup", hour + minute));
+    store(tenant, hour + 30 * minute, 0, host("quantum-inside-the-hour", hour + 30 * minute));
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.MINUTE, hour + 60 * minute,
+        host("from-minute-rollup", hour + 60 * minute));
+    store(tenant, hour + 60 * minute + 3_000_000_000L, 0, host("quantum-inside-the-minute", hour + 60 * minute));
+    store(tenant, hour + 65 * minute, 0, host("from-quantum", hour + 65 * minute));
+    store(tenant, hour - 20 * minute, 0, host("before-the-hour", hour - 20 * minute));
+    String at = java.time.Instant.ofEpochSecond(0, hour + 70 * minute).toString();
+
+    assertThat(hostIds(tenant.value(), "timestamp=" + at + "&window=2h")).containsExactlyInAnyOrder(
+        "before-the-hour;<host>", "from-hour-rollup;<host>", "from-minute-rollup;<host>", "from-quantum;<host>");
+    assertThat(hostIds(tenant.value(), "timestamp=" + at + "&window=8m")).as("no roll-up fits: quanta alone")
+        .containsExactly("from-quantum;<host>");
+    assertThat(hostIds(tenant.value(), "timestamp=" + at)).as("the default window, as before").isEmpty();
+
+    http.get().uri("/api/topology/hosts?window=soon").header(WireHeaders.ORG_ID, "t").exchange().expectStatus()
+        .isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("window must be a duration"));
+    http.get().uri("/api/topology/hosts?window=40d").header(WireHeaders.ORG_ID, "t").exchange().expectStatus()
+        .isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("at most 31d"));
+  }
 }

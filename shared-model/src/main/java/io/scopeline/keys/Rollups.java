@@ -15,17 +15,29 @@ import java.util.concurrent.TimeUnit;
 public final class Rollups {
   /** A roll-up level: how long one object spans, and how long one index hash key's rows span. */
   public enum Level {
-    MINUTE("1m", TimeUnit.MINUTES.toNanos(1), TimeUnit.HOURS.toNanos(1)),
-    HOUR("1h", TimeUnit.HOURS.toNanos(1), TimeUnit.DAYS.toNanos(1));
+    MINUTE("1m", TimeUnit.MINUTES.toNanos(1), TimeUnit.HOURS.toNanos(1), TimeUnit.SECONDS.toNanos(15)),
+    HOUR("1h", TimeUnit.HOURS.toNanos(1), TimeUnit.DAYS.toNanos(1), TimeUnit.MINUTES.toNanos(1));
 
     private final String tag;
     private final long spanNanos;
     private final long rowPeriodNanos;
+    private final long sampleNanos;
 
-    Level(String tag, long spanNanos, long rowPeriodNanos) {
+    Level(String tag, long spanNanos, long rowPeriodNanos, long sampleNanos) {
       this.tag = tag;
       this.spanNanos = spanNanos;
       this.rowPeriodNanos = rowPeriodNanos;
+      this.sampleNanos = sampleNanos;
+    }
+
+    /**
+     * A roll-up of this level keeps at most one metric sample per this long: a sparkline across
+     * hours needs no per-second samples, and an hour of them would make every roll-up of a large
+     * tenant tens of megabytes. Each level's divides the next one's, so downsampling minutes again
+     * for the hour gives what downsampling the quanta would.
+     */
+    public long sampleNanos() {
+      return sampleNanos;
     }
 
     public String tag() {
@@ -63,23 +75,37 @@ public final class Rollups {
         + StorageKeys.contentDigest(bytes);
   }
 
-  /** Whether {@code objectKey} is one of {@code tenant}'s roll-up keys (its prefix names the tenant). */
-  public static boolean belongsTo(TenantId tenant, String objectKey) {
+  /** The level of a roll-up object key, or null when it is not one. */
+  public static Level levelOf(String objectKey) {
     for (Level level : Level.values()) {
-      String mark = "/rollup-" + level.tag + "-";
-      int at = objectKey.indexOf(mark);
-      if (at < 0) {
-        continue;
-      }
-      int start = at + mark.length();
-      int dash = objectKey.indexOf('-', start);
-      try {
-        long t = Long.parseLong(objectKey.substring(start, dash < 0 ? objectKey.length() : dash));
-        return objectKey.startsWith(StorageKeys.md5Hex(hashKey(tenant, level, t)) + "/");
-      } catch (NumberFormatException e) {
-        return false;
+      if (objectKey.contains("/rollup-" + level.tag + "-")) {
+        return level;
       }
     }
-    return false;
+    return null;
+  }
+
+  /** The start (epoch nanos) of a roll-up object key, or -1 when it is not one. */
+  public static long startOf(String objectKey) {
+    Level level = levelOf(objectKey);
+    if (level == null) {
+      return -1;
+    }
+    String mark = "/rollup-" + level.tag + "-";
+    int start = objectKey.indexOf(mark) + mark.length();
+    int dash = objectKey.indexOf('-', start);
+    try {
+      return Long.parseLong(objectKey.substring(start, dash < 0 ? objectKey.length() : dash));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Whether {@code objectKey} is one of {@code tenant}'s roll-up keys (its prefix names the tenant). */
+  public static boolean belongsTo(TenantId tenant, String objectKey) {
+    Level level = levelOf(objectKey);
+    long start = startOf(objectKey);
+    return level != null && start >= 0
+        && objectKey.startsWith(StorageKeys.md5Hex(hashKey(tenant, level, start)) + "/");
   }
 }

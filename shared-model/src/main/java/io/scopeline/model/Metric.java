@@ -59,6 +59,33 @@ public final class Metric {
     return max;
   }
 
+  /**
+   * At most one sample per {@code bucketNanos} of time (the last of each bucket, a value the
+   * probe really saw), min and max as they were. Doing it twice, or first with a bucket that
+   * divides this one, gives the same; so does merging metrics of disjoint buckets before or after.
+   */
+  public Metric downsampled(long bucketNanos) {
+    int kept = 0;
+    for (int i = 0; i < dates.length; i++) {
+      if (i == dates.length - 1 || Math.floorDiv(dates[i], bucketNanos) != Math.floorDiv(dates[i + 1], bucketNanos)) {
+        kept++;
+      }
+    }
+    if (kept == dates.length) {
+      return this;
+    }
+    long[] d = new long[kept];
+    double[] v = new double[kept];
+    int k = 0;
+    for (int i = 0; i < dates.length; i++) {
+      if (i == dates.length - 1 || Math.floorDiv(dates[i], bucketNanos) != Math.floorDiv(dates[i + 1], bucketNanos)) {
+        d[k] = dates[i];
+        v[k++] = values[i];
+      }
+    }
+    return new Metric(d, v, min, max);
+  }
+
   /** The last sample, or null when there is none. */
   public Double lastValue() {
     return values.length == 0 ? null : values[values.length - 1];

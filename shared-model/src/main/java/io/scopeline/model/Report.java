@@ -111,6 +111,17 @@ public final class Report {
     return new Report(ts, t, dns, sampling, windowNanos, shortcut, plugins, id);
   }
 
+  /** This report with every node's (and child's) metrics {@link Metric#downsampled downsampled}. */
+  public Report withMetricsDownsampled(long bucketNanos) {
+    return mapTopologies(t -> t.withNodes(t.nodes().mapValues(n -> downsampled(n, bucketNanos))));
+  }
+
+  private static Node downsampled(Node n, long bucketNanos) {
+    Node out = n.metrics().isEmpty() ? n : n.withMetrics(n.metrics().mapValues(m -> m.downsampled(bucketNanos)));
+    return out.children().isEmpty() ? out
+        : out.withChildren(out.children().mapValues(c -> downsampled(c, bucketNanos)));
+  }
+
   /** This report with every topology transformed by {@code f}. */
   public Report mapTopologies(UnaryOperator<Topology> f) {
     Topology[] t = null;

@@ -121,20 +121,43 @@ public class IngestConfiguration {
 
   @Bean
   SegmentWriter segmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler decodeScheduler,
-      IngestProperties props, MeterRegistry meters, KafkaSender<String, byte[]> sender, RollupProperties rollups) {
-    return new SegmentWriter(objects, hot, index, decodeScheduler, props, meters, rollups.enabled()
-        ? new io.scopeline.ingest.rollup.CompactionRequests(sender, rollups, props, meters, System::currentTimeMillis)
-        : null);
+      IngestProperties props, MeterRegistry meters, io.scopeline.ingest.rollup.CompactionRequests compactions) {
+    return new SegmentWriter(objects, hot, index, decodeScheduler, props, meters,
+        compactions.enabled() ? compactions : null);
+  }
+
+  /**
+   * Where durable segments request their hours' compaction: a producer of its own, so a Kafka
+   * that does not take them never holds up the bridge's or the dead letters' sends. Off, with a
+   * WARN saying why, when roll-ups are off or their topic does not exist.
+   */
+  @Bean(destroyMethod = "close")
+  io.scopeline.ingest.rollup.CompactionRequests compactionRequests(KafkaProperties kafka, RollupProperties rollups,
+      MeterRegistry meters, TopicSetup topics) {
+    KafkaSender<String, byte[]> sender = null;
+    if (rollups.enabled() && RollupTopic.exists(kafka, rollups.topic())) {
+      Map<String, Object> p = new HashMap<>(kafka.clientConfig());
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+      p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+      p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+      p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+      sender = KafkaSender.create(SenderOptions.<String, byte[]>create(p)
+          .withKeySerializer(new StringSerializer()).withValueSerializer(new ByteArraySerializer()));
+    }
+    return new io.scopeline.ingest.rollup.CompactionRequests(sender, rollups, meters, System::currentTimeMillis);
   }
 
   /** The compactor of tenant-hours into roll-ups, fed by the compactions topic (when roll-ups are on). */
   @Bean
   io.scopeline.ingest.rollup.Compactions compactions(S3AsyncClient s3, DynamoDbAsyncClient dynamo,
       StorageProperties storage, Scheduler decodeScheduler, IngestProperties props, RollupProperties rollups,
-      KafkaProperties kafka, MeterRegistry meters, TopicSetup topics) {
+      KafkaProperties kafka, MeterRegistry meters, io.scopeline.ingest.rollup.CompactionRequests requests) {
     var compactor = new io.scopeline.ingest.rollup.HourCompactor(s3, dynamo, storage.s3().bucket(),
         storage.dynamodb().table(), decodeScheduler, props.gzipLevel(), storage.requestTimeout().multipliedBy(3));
-    return new io.scopeline.ingest.rollup.Compactions(compactor, rollups, kafka, meters, System::currentTimeMillis);
+    return new io.scopeline.ingest.rollup.Compactions(compactor, rollups, kafka, meters, System::currentTimeMillis,
+        requests.enabled());
   }
 
   @Bean

@@ -50,10 +50,13 @@ public final class Compactions implements SmartLifecycle {
   private final Counter quanta;
   private final Timer duration;
   private final CommitPoints commits = new CommitPoints();
+  private final boolean enabled;
   private volatile Disposable running;
 
+  /** {@code enabled}: false when roll-ups are off or their topic is missing; then it never starts. */
   public Compactions(HourCompactor compactor, RollupProperties props, KafkaProperties kafka, MeterRegistry meters,
-      LongSupplier clockMillis) {
+      LongSupplier clockMillis, boolean enabled) {
+    this.enabled = enabled;
     this.compactor = compactor;
     this.props = props;
     this.kafka = kafka;
@@ -88,7 +91,7 @@ public final class Compactions implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    if (running != null || !props.enabled()) {
+    if (running != null || !enabled) {
       return;
     }
     running = Flux.defer(() -> {

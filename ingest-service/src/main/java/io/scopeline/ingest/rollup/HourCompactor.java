@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * Compacts one tenant-hour: its indexed quanta merged per minute into minute roll-ups, and those
- * into the hour's roll-up, each stored (S3) then indexed (DynamoDB). Quanta are merged as readers
+ * into the hour's roll-up (metric samples thinned to the level's {@code sampleNanos}), each stored
+ * (S3) then indexed (DynamoDB). Quanta are merged as readers
  * see them (upgraded), in key order, and roll-up keys end in a digest of their bytes, so running
  * it again over the same quanta writes the same keys and bytes: any replica may run it, a repeat
  * is harmless, and one over late data replaces the rows with roll-ups that hold it.
@@ -101,7 +102,8 @@ public final class HourCompactor {
           return Flux.fromIterable(byMinute.entrySet())
               .concatMap(e -> minute(tenant, e.getKey(), e.getValue(), startedAtMillis))
               .collectList()
-              .flatMap(minutes -> Mono.fromCallable(() -> Reports.merge(minutes.stream().map(Stored::report).toList()))
+              .flatMap(minutes -> Mono.fromCallable(() -> Reports.merge(minutes.stream().map(Stored::report).toList())
+                      .withMetricsDownsampled(Rollups.Level.HOUR.sampleNanos()))
                   .subscribeOn(cpu)
                   .flatMap(merged -> store(tenant, Rollups.Level.HOUR, hour, merged, startedAtMillis))
                   .map(hourRollup -> new Result(tenant, hour, keys.size(),
@@ -120,7 +122,7 @@ public final class HourCompactor {
         .map(bytes -> ReportUpgrade.upgrade(ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP,
             ReportLimits.UNLIMITED)))
         .collectList()
-        .map(Reports::merge)
+        .map(quanta -> Reports.merge(quanta).withMetricsDownsampled(Rollups.Level.MINUTE.sampleNanos()))
         .flatMap(merged -> store(tenant, Rollups.Level.MINUTE, minuteStart, merged, startedAtMillis));
   }
 

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * operation succeeds again, with how long it lasted and how many attempts failed — not a line
  * per retried write, which would flood the log for as long as the store is away.
  */
-final class FailureStreak {
+public final class FailureStreak {
   private static final Logger log = LoggerFactory.getLogger(FailureStreak.class);
 
   private final String store;
@@ -19,19 +19,19 @@ final class FailureStreak {
   private final AtomicLong failures = new AtomicLong();
 
   /** {@code consequence}: what happens meanwhile, for the operator reading the WARN. */
-  FailureStreak(String store, String consequence) {
+  public FailureStreak(String store, String consequence) {
     this.store = store;
     this.consequence = consequence;
   }
 
-  void failure(Throwable error) {
+  public void failure(Throwable error) {
     failures.incrementAndGet();
     if (since.compareAndSet(0, System.nanoTime())) {
       log.warn("{} failing ({}); {}", store, describe(error), consequence);
     }
   }
 
-  void success() {
+  public void success() {
     long start = since.getAndSet(0);
     if (start != 0) {
       log.info("{} working again after {} s and {} failed attempts", store,

@@ -65,14 +65,21 @@ class HourCompactorTest {
     return Rollups.Level.HOUR.startOf(System.currentTimeMillis() * 1_000_000L) - hoursAgo * 3_600_000_000_000L;
   }
 
-  /** A quantum's report: some of five hosts, each with a kernel version that changes now and then. */
+  /**
+   * A quantum's report: some of five hosts, each with a kernel version that changes now and then
+   * and a CPU metric sampled every second of the quantum.
+   */
   private static Report quantumReport(Random random, long quantumStart) {
     var hosts = TopologyType.HOST.defaultTopology();
     for (int h = 0; h < 5; h++) {
       if (random.nextInt(3) > 0) {
+        long[] dates = {quantumStart, quantumStart + 1_000_000_000L, quantumStart + 2_000_000_000L};
+        double[] cpu = {random.nextInt(100), random.nextInt(100), random.nextInt(100)};
         hosts = hosts.withNode(Node.of("host-" + h + ";<host>", "host")
             .withLatest("host_name", quantumStart, "host-" + h)
-            .withLatest("kernel_version", quantumStart + random.nextInt(1_000_000), "6." + random.nextInt(4)));
+            .withLatest("kernel_version", quantumStart + random.nextInt(1_000_000), "6." + random.nextInt(4))
+            .withMetrics(io.scopeline.model.KeyedMap.of("host_cpu_usage_percent",
+                io.scopeline.model.Metric.of(dates, cpu, 0, 100))));
       }
     }
     return Report.builder().ts(quantumStart).windowNanos(QUANTUM).topology(TopologyType.HOST, hosts).build();
@@ -106,8 +113,10 @@ class HourCompactorTest {
         .replaceAll("\"ID\":\"[0-9a-f]*\"", "\"ID\":\"-\"");
   }
 
-  private static Report asReadersSeeThem(List<Report> quanta) {
-    return Reports.merge(quanta.stream().map(ReportUpgrade::upgrade).toList());
+  /** The quanta merged as readers see them, with metric samples thinned as {@code level} keeps them. */
+  private static Report asReadersSeeThem(List<Report> quanta, Rollups.Level level) {
+    return Reports.merge(quanta.stream().map(ReportUpgrade::upgrade).toList())
+        .withMetricsDownsampled(level.sampleNanos());
   }
 
   private static List<String> rollupRows(TenantId tenant, Rollups.Level level, long at) {
@@ -127,10 +136,15 @@ class HourCompactorTest {
       TreeMap<Long, List<Report>> byMinute = new TreeMap<>();
       long offset = 0;
       int minutes = 1 + random.nextInt(4);
+      List<Integer> minuteSlots = new ArrayList<>(java.util.stream.IntStream.range(0, 60).boxed().toList());
+      java.util.Collections.shuffle(minuteSlots, random);
       for (int m = 0; m < minutes; m++) {
-        long minute = hour + random.nextInt(60) * 60_000_000_000L;
+        long minute = hour + minuteSlots.get(m) * 60_000_000_000L;
+        // Distinct quanta: two quanta with samples at the same instants would merge to either's.
+        List<Integer> slots = new ArrayList<>(java.util.stream.IntStream.range(0, 20).boxed().toList());
+        java.util.Collections.shuffle(slots, random);
         for (int q = 0; q < 1 + random.nextInt(5); q++) {
-          long quantum = minute + random.nextInt(20) * QUANTUM;
+          long quantum = minute + slots.get(q) * QUANTUM;
           byMinute.computeIfAbsent(minute, k -> new ArrayList<>())
               .add(store(tenant, quantum, random.nextInt(2), offset++, quantumReport(random, quantum)));
         }
@@ -144,10 +158,10 @@ class HourCompactorTest {
       assertThat(r.minuteKeys()).as("seed %d", seed).hasSize(byMinute.size());
       int i = 0;
       for (List<Report> quanta : byMinute.values()) {
-        assertThat(json(read(r.minuteKeys().get(i++)))).as("seed %d", seed).isEqualTo(json(asReadersSeeThem(quanta)));
+        assertThat(json(read(r.minuteKeys().get(i++)))).as("seed %d", seed).isEqualTo(json(asReadersSeeThem(quanta, Rollups.Level.MINUTE)));
       }
       List<Report> all = byMinute.values().stream().flatMap(List::stream).toList();
-      assertThat(json(read(r.hourKey()))).as("seed %d", seed).isEqualTo(json(asReadersSeeThem(all)));
+      assertThat(json(read(r.hourKey()))).as("seed %d", seed).isEqualTo(json(asReadersSeeThem(all, Rollups.Level.HOUR)));
       assertThat(rollupRows(tenant, Rollups.Level.MINUTE, hour)).containsExactlyInAnyOrderElementsOf(r.minuteKeys());
       assertThat(rollupRows(tenant, Rollups.Level.HOUR, hour)).containsExactly(r.hourKey());
       assertThat(r.minuteKeys()).allMatch(k -> Rollups.belongsTo(tenant, k));

@@ -9,6 +9,7 @@ import io.scopeline.render.Censoring;
 import io.scopeline.render.Views;
 import io.scopeline.service.web.Rejected;
 import io.scopeline.service.web.Roles;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.springframework.http.HttpHeaders;
@@ -65,6 +66,28 @@ public final class ApiRequests {
   private static boolean isTrue(java.util.Map<String, java.util.List<String>> query, String key) {
     java.util.List<String> v = query.get(key);
     return v != null && !v.isEmpty() && "true".equals(v.get(0));
+  }
+
+  /** The longest {@code window=}: a month of hour roll-ups is ~720 objects. */
+  static final Duration MAX_WINDOW = Duration.ofDays(31);
+
+  /**
+   * The {@code window=} length (a Go duration such as {@code 90m} or {@code 1h30m}, or whole days
+   * as {@code 7d}), or null when absent. Bad, not positive, or beyond {@link #MAX_WINDOW} → 400.
+   */
+  public static Duration window(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    Duration d = value.matches("\\d{1,4}d") ? Duration.ofDays(Long.parseLong(value.substring(0, value.length() - 1)))
+        : GoDuration.parse(value);
+    if (d == null) {
+      throw new Rejected(HttpStatus.BAD_REQUEST, "window must be a duration such as 15s, 90m, 24h or 7d");
+    }
+    if (d.isZero() || d.isNegative() || d.compareTo(MAX_WINDOW) > 0) {
+      throw new Rejected(HttpStatus.BAD_REQUEST, "window must be more than 0 and at most 31d");
+    }
+    return d;
   }
 
   /** The {@code timestamp=} time travel target in epoch nanos, or null for "now". Bad → 400. */

@@ -101,7 +101,8 @@ public final class TopologyApi {
         throw new Rejected(HttpStatus.BAD_REQUEST, "from= must be before to= (to defaults to now)");
       }
       Censoring censoring = ApiRequests.censoring(request);
-      return Mono.zip(windows.window(tenant, from, false), windows.window(tenant, to, requestedTo == null))
+      java.time.Duration window = ApiRequests.window(request.queryParam("window").orElse(null));
+      return Mono.zip(windowAt(tenant, from, window), windowAt(tenant, requestedTo == null ? null : to, window))
           .publishOn(cpu)
           .flatMap(both -> {
             Map<String, NodeSummary> before = views.of(both.getT1(), censoring).summaries(name, query).orElse(Map.of());
@@ -160,8 +161,9 @@ public final class TopologyApi {
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
+      java.time.Duration window = ApiRequests.window(request.queryParam("window").orElse(null));
       Censoring censoring = ApiRequests.censoring(request);
-      return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null)
+      return windowAt(tenant, at, window)
           .publishOn(cpu)
           .flatMap(w -> {
             EncodedBody encoded = body.of(w, censoring, () -> views.of(w, censoring), gzip);
@@ -183,6 +185,15 @@ public final class TopologyApi {
           });
     });
     return recoverRejections(response);
+  }
+
+  /**
+   * The window ending at {@code at} (null: now, live) of the default length, or of {@code window}
+   * when given — then read from the stores even for now, since only the live window is kept.
+   */
+  private Mono<WindowReader.Window> windowAt(TenantId tenant, Long at, java.time.Duration window) {
+    long end = at == null ? ApiRequests.nowNanos() : at;
+    return window == null ? windows.window(tenant, end, at == null) : windows.past(tenant, end, window);
   }
 
   private static Mono<ServerResponse> recoverRejections(Mono<ServerResponse> response) {

@@ -1,11 +1,13 @@
 package io.scopeline.query.read;
 
+import io.scopeline.keys.Rollups;
 import io.scopeline.keys.SegmentRange;
 import io.scopeline.keys.StorageKeys;
 import io.scopeline.service.storage.IndexRows;
 import io.scopeline.keys.TenantId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,6 +29,60 @@ public final class QuantumIndex {
     this.dynamo = dynamo;
     this.table = table;
     this.callTimeout = callTimeout;
+  }
+
+  /**
+   * Object keys that together hold every quantum starting in [fromNanos, toNanos]: for each span of
+   * it wholly inside, the coarsest roll-up there is (an hour, else its minutes), and the quanta
+   * themselves where there is none (the edges, the hour still running, hours not compacted yet).
+   * A month is at most ~720 hour roll-ups plus the edges; a window of a few minutes reads as before.
+   */
+  public Mono<List<String>> coveringKeys(TenantId tenant, long fromNanos, long toNanos) {
+    return cover(tenant, Rollups.Level.HOUR, fromNanos, toNanos);
+  }
+
+  private Mono<List<String>> cover(TenantId tenant, Rollups.Level level, long from, long to) {
+    if (level == null) {
+      return objectKeys(tenant, from, to);
+    }
+    Rollups.Level finer = level == Rollups.Level.HOUR ? Rollups.Level.MINUTE : null;
+    long span = level.spanNanos();
+    long first = -Math.floorDiv(-from, span) * span; // the first span starting at or after from
+    long end = Math.floorDiv(to + 1, span) * span; // spans wholly inside end at or before to + 1
+    if (first >= end) {
+      return cover(tenant, finer, from, to);
+    }
+    return rollups(tenant, level, first, end - span).flatMap(starts -> {
+      // Walk [from, to]: a span with a roll-up is that object; what lies between goes one level finer.
+      List<Mono<List<String>>> parts = new ArrayList<>();
+      long at = from;
+      for (Map.Entry<Long, String> e : starts.entrySet()) {
+        if (e.getKey() > at) {
+          parts.add(cover(tenant, finer, at, e.getKey() - 1));
+        }
+        parts.add(Mono.just(List.of(e.getValue())));
+        at = e.getKey() + span;
+      }
+      if (at <= to) {
+        parts.add(cover(tenant, finer, at, to));
+      }
+      return Flux.concat(parts).collectList()
+          .map(lists -> lists.stream().flatMap(List::stream).toList());
+    });
+  }
+
+  /** Roll-ups of {@code level} starting in [first, last], by start. */
+  private Mono<java.util.TreeMap<Long, String>> rollups(TenantId tenant, Rollups.Level level, long first, long last) {
+    java.util.LinkedHashSet<String> hashKeys = new java.util.LinkedHashSet<>();
+    for (long t = first; t <= last; t += level.spanNanos()) {
+      hashKeys.add(Rollups.hashKey(tenant, level, t));
+    }
+    return Flux.fromIterable(hashKeys)
+        .concatMap(hash -> IndexRows.objectKeys(dynamo, table, hash, Rollups.rangeKey(first), Rollups.rangeKey(last),
+            callTimeout))
+        .filter(key -> Rollups.belongsTo(tenant, key))
+        .collectMap(Rollups::startOf, key -> key, java.util.TreeMap::new)
+        .map(m -> (java.util.TreeMap<Long, String>) m);
   }
 
   /**

@@ -71,6 +71,16 @@ public final class WindowReader {
             e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
   }
 
+  /**
+   * The window of length {@code window} ending at {@code atNanos}, read from the coarsest roll-ups
+   * that fit in it and the quanta around them ({@link QuantumIndex#coveringKeys}).
+   */
+  public Mono<Window> past(TenantId tenant, long atNanos, Duration window) {
+    return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos).flatMap(keys -> read(tenant, keys))
+        .onErrorMap(e -> !(e instanceof StoreUnavailableException),
+            e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
+  }
+
   private Mono<Window> read(TenantId tenant, List<String> keys) {
     String identity = identity(tenant, keys);
     Report cached = merged.getIfPresent(identity);
