@@ -329,6 +329,9 @@ public final class Soak {
             .credentialsProvider(creds).build()) {
       for (var page : ddb.scanPaginator(b -> b.tableName(TABLE))) {
         for (Map<String, AttributeValue> item : page.items()) {
+          if (!IndexRows.isSegment(item)) {
+            continue;
+          }
           keysByTenant.computeIfAbsent(IndexRows.tenantOf(item), t -> new ArrayList<>()).add(IndexRows.objectKey(item));
           rows++;
         }

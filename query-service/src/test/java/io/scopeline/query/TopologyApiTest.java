@@ -307,4 +307,34 @@ class TopologyApiTest extends QueryTestBase {
     http.get().uri("/api/topology/hosts?window=40d").header(WireHeaders.ORG_ID, "t").exchange().expectStatus()
         .isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("at most 31d"));
   }
+
+  @Test
+  void aTimeWhoseQuantaRetentionDeletedReadsTheFinestRollUpStillKept() throws Exception {
+    TenantId tenant = TenantId.of("expired-" + System.nanoTime());
+    long minute = 60_000_000_000L;
+    long hourNanos = 60 * minute;
+    long expired = io.scopeline.keys.Rollups.Level.HOUR.startOf(now()) - 30 * hourNanos; // quanta gone
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.MINUTE, expired + 10 * minute,
+        host("from-minute-rollup", expired + 10 * minute));
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.HOUR, expired, host("from-hour-rollup", expired));
+    long older = expired - 24 * hourNanos; // minute roll-ups gone too
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.HOUR, older, host("from-older-hour-rollup", older));
+    long kept = expired + 20 * hourNanos; // quanta still kept, with a gap
+    store(tenant, kept, 0, host("from-quantum", kept));
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.MINUTE, kept + 20 * minute, host("rolled-up", kept));
+
+    assertThat(hostIds(tenant.value(), "timestamp=" + iso(expired + 10 * minute + 30_000_000_000L)))
+        .containsExactly("from-minute-rollup;<host>");
+    assertThat(hostIds(tenant.value(), "timestamp=" + iso(expired + 40 * minute)))
+        .as("a minute without data in an hour whose minutes are kept").isEmpty();
+    assertThat(hostIds(tenant.value(), "timestamp=" + iso(older + 30 * minute)))
+        .containsExactly("from-older-hour-rollup;<host>");
+    assertThat(hostIds(tenant.value(), "timestamp=" + iso(kept + 20 * minute + 30_000_000_000L)))
+        .as("a gap among kept quanta is a gap").isEmpty();
+    assertThat(hostIds(tenant.value(), "timestamp=" + iso(kept + 2_000_000_000L))).containsExactly("from-quantum;<host>");
+  }
+
+  private static String iso(long epochNanos) {
+    return java.time.Instant.ofEpochSecond(0, epochNanos).toString();
+  }
 }

@@ -71,8 +71,16 @@ public final class Rollups {
     if (level.startOf(startNanos) != startNanos) {
       throw new IllegalArgumentException(startNanos + " is not the start of a " + level.tag + " roll-up");
     }
-    return StorageKeys.md5Hex(hashKey(tenant, level, startNanos)) + "/rollup-" + level.tag + "-" + startNanos + "-"
+    return prefix(tenant, level, startNanos) + "rollup-" + level.tag + "-" + startNanos + "-"
         + StorageKeys.contentDigest(bytes);
+  }
+
+  /**
+   * The S3 prefix of every roll-up object of {@code level} whose index hash key's period holds
+   * {@code epochNanos} (an hour of minute roll-ups, a day of hour roll-ups), replaced ones included.
+   */
+  public static String prefix(TenantId tenant, Level level, long epochNanos) {
+    return StorageKeys.md5Hex(hashKey(tenant, level, epochNanos)) + "/";
   }
 
   /** The level of a roll-up object key, or null when it is not one. */
@@ -106,6 +114,6 @@ public final class Rollups {
     Level level = levelOf(objectKey);
     long start = startOf(objectKey);
     return level != null && start >= 0
-        && objectKey.startsWith(StorageKeys.md5Hex(hashKey(tenant, level, start)) + "/");
+        && objectKey.startsWith(prefix(tenant, level, start));
   }
 }

@@ -49,6 +49,31 @@ public final class StorageKeys {
     return tenant.value() + "-" + hourOf(epochNanos);
   }
 
+  /**
+   * Index hash key of the catalog rows of the hour holding {@code epochNanos}: one row per tenant
+   * with data in that hour, so retention finds an hour's tenants with one Query. '~' is never in a
+   * tenant id, so no segment or roll-up row has such a key.
+   */
+  public static String catalogHashKey(long epochNanos) {
+    return CATALOG + hourOf(epochNanos);
+  }
+
+  /**
+   * Index range key (a decimal Number) of {@code tenant}'s catalog row: 60 bits of SHA-256 of its
+   * id. Two tenants would share a row once in about 10^12 pairs; the row names its tenant.
+   */
+  public static String catalogRangeKey(TenantId tenant) {
+    String digest = contentDigest(tenant.value().getBytes(StandardCharsets.UTF_8));
+    return Long.toString(Long.parseLong(digest.substring(0, 15), 16));
+  }
+
+  /** Whether an index hash key is a catalog row's ({@link #catalogHashKey}). */
+  public static boolean isCatalogHashKey(String hashKey) {
+    return hashKey.startsWith(CATALOG);
+  }
+
+  private static final String CATALOG = "~tenants-";
+
   /** DynamoDB range key (a decimal Number) of a segment. */
   public static String indexRangeKey(long quantumStartNanos, int partition, long firstOffset) {
     checkPartition(partition);
@@ -77,8 +102,16 @@ public final class StorageKeys {
   /** S3 object key of a segment. */
   public static String objectKey(TenantId tenant, long quantumStartNanos, int partition, long firstOffset) {
     checkPartition(partition);
-    return md5Hex(indexHashKey(tenant, quantumStartNanos)) + "/" + quantumStartNanos + "-" + partition + "-"
-        + firstOffset;
+    return segmentPrefix(tenant, quantumStartNanos) + quantumStartNanos + "-" + partition + "-" + firstOffset;
+  }
+
+  /**
+   * The S3 prefix every segment and shortcut object of {@code tenant}'s hour holding
+   * {@code epochNanos} starts with, and nothing else does: retention lists it to delete the hour,
+   * replays' leftovers included.
+   */
+  public static String segmentPrefix(TenantId tenant, long epochNanos) {
+    return md5Hex(indexHashKey(tenant, epochNanos)) + "/";
   }
 
   /**
@@ -104,8 +137,31 @@ public final class StorageKeys {
       byte[] packBytes) {
     checkPartition(partition);
     String digest = contentDigest(packBytes);
-    return md5Hex("pack-" + partition + "-" + hourOf(quantumStartNanos)) + "/pack-" + quantumStartNanos + "-"
-        + partition + "-" + firstOffset + "-" + lastOffset + "-" + digest;
+    return packPrefix(partition, quantumStartNanos) + "pack-" + quantumStartNanos + "-" + partition + "-"
+        + firstOffset + "-" + lastOffset + "-" + digest;
+  }
+
+  /**
+   * The S3 prefix of every pack of {@code partition} whose quantum is in the hour holding
+   * {@code epochNanos} (a pack's quantum is the latest of its segments').
+   */
+  public static String packPrefix(int partition, long epochNanos) {
+    checkPartition(partition);
+    return md5Hex("pack-" + partition + "-" + hourOf(epochNanos)) + "/";
+  }
+
+  /** The partition of a pack key ({@link #packKey}), or -1 when it is not one. */
+  public static int partitionOfPackKey(String key) {
+    int mark = key.indexOf("/pack-");
+    if (mark < 0) {
+      return -1;
+    }
+    String[] parts = key.substring(mark + "/pack-".length()).split("-");
+    try {
+      return parts.length < 2 ? -1 : Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** 8 bytes of SHA-256 of {@code bytes}, in hex: ends the keys of objects named by their content. */
@@ -145,7 +201,7 @@ public final class StorageKeys {
 
   /** S3 object key of a shortcut report, unique per report. */
   public static String shortcutObjectKey(TenantId tenant, long receivedNanos, String reportId) {
-    return md5Hex(indexHashKey(tenant, receivedNanos)) + "/shortcut-" + receivedNanos + "-" + safe(reportId);
+    return segmentPrefix(tenant, receivedNanos) + "shortcut-" + receivedNanos + "-" + safe(reportId);
   }
 
   /** Redis key of the hot copy of a persisted quantum (same identity as its object key). */
@@ -171,7 +227,7 @@ public final class StorageKeys {
       return false;
     }
     long at = isShortcutKey(objectKey) ? shortcutTimeOfObjectKey(objectKey) : quantumStartOfObjectKey(objectKey);
-    return at >= 0 && objectKey.startsWith(md5Hex(indexHashKey(tenant, at)) + "/");
+    return at >= 0 && objectKey.startsWith(segmentPrefix(tenant, at));
   }
 
   /** Whether an object key names a shortcut report (kept in Redis only) rather than a quantum segment. */

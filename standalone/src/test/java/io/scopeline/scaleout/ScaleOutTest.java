@@ -180,7 +180,7 @@ class ScaleOutTest {
     s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().subscribe(o -> keys.add(o.key())).join();
     keys.removeIf(k -> k.contains("/pack-") || k.contains("/rollup-"));
     for (var item : dynamo.scan(b -> b.tableName(TABLE)).join().items()) {
-      if (io.scopeline.service.storage.IndexRows.isRollup(item)) {
+      if (!io.scopeline.service.storage.IndexRows.isSegment(item)) {
         continue;
       }
       String key = io.scopeline.service.storage.IndexRows.objectKey(item);

@@ -106,7 +106,7 @@ final class StoredReports {
     Map<String, List<Integer>> out = new HashMap<>();
     var items = dynamo.scan(b -> b.tableName(table)).join().items();
     for (var item : items) {
-      if (IndexRows.isRollup(item)) {
+      if (!IndexRows.isSegment(item)) {
         continue;
       }
       out.computeIfAbsent(IndexRows.tenantOf(item), t -> new ArrayList<>())
@@ -145,7 +145,7 @@ final class StoredReports {
   private static Map<String, List<String>> readableKeys(DynamoDbAsyncClient dynamo, String table) {
     Map<String, List<String>> keys = new HashMap<>();
     for (var item : dynamo.scan(b -> b.tableName(table)).join().items()) {
-      if (IndexRows.isRollup(item)) {
+      if (!IndexRows.isSegment(item)) {
         continue;
       }
       keys.computeIfAbsent(IndexRows.tenantOf(item), t -> new ArrayList<>()).add(IndexRows.objectKey(item));

@@ -10,6 +10,8 @@ import io.scopeline.ingest.bridge.TenantResolver;
 import io.scopeline.ingest.liveness.LivenessMonitor;
 import io.scopeline.ingest.liveness.ProbeLiveness;
 import io.scopeline.ingest.pipeline.DeadLetters;
+import io.scopeline.ingest.retention.RetentionSweeper;
+import io.scopeline.ingest.retention.TenantHours;
 import io.scopeline.ingest.pipeline.IngestPipeline;
 import io.scopeline.ingest.pipeline.RecordDecoder;
 import io.scopeline.ingest.pipeline.SegmentWriter;
@@ -121,9 +123,44 @@ public class IngestConfiguration {
 
   @Bean
   SegmentWriter segmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler decodeScheduler,
-      IngestProperties props, MeterRegistry meters, io.scopeline.ingest.rollup.CompactionRequests compactions) {
+      IngestProperties props, MeterRegistry meters, io.scopeline.ingest.rollup.CompactionRequests compactions,
+      TenantHours tenantHours) {
     return new SegmentWriter(objects, hot, index, decodeScheduler, props, meters,
-        compactions.enabled() ? compactions : null);
+        compactions.enabled() ? compactions : null, tenantHours);
+  }
+
+  /** Which tenants have data in which hour: written with the segments, read by retention. */
+  @Bean
+  TenantHours tenantHours(DynamoDbAsyncClient dynamo, StorageProperties storage) {
+    return new TenantHours(dynamo, storage.dynamodb().table(), storage.requestTimeout().multipliedBy(3));
+  }
+
+  /** The compactor of a tenant-hour's quanta into roll-ups (for the compactions consumer and retention). */
+  @Bean
+  io.scopeline.ingest.rollup.HourCompactor hourCompactor(S3AsyncClient s3, DynamoDbAsyncClient dynamo,
+      StorageProperties storage, Scheduler decodeScheduler, IngestProperties props) {
+    return new io.scopeline.ingest.rollup.HourCompactor(s3, dynamo, storage.s3().bucket(),
+        storage.dynamodb().table(), decodeScheduler, props.gzipLevel(), storage.requestTimeout().multipliedBy(3));
+  }
+
+  /**
+   * Deletes history past retention (one replica at a time). Off, with a WARN, when roll-ups are:
+   * raw quanta are deleted only once rolled up.
+   */
+  @Bean
+  RetentionSweeper retentionSweeper(S3AsyncClient s3, DynamoDbAsyncClient dynamo, StorageProperties storage,
+      io.scopeline.ingest.rollup.HourCompactor compactor, TenantHours tenantHours, RetentionProperties retention,
+      KafkaProperties kafka, MeterRegistry meters, io.scopeline.ingest.rollup.CompactionRequests requests) {
+    boolean on = retention.enabled() && requests.enabled();
+    if (retention.enabled() && !on) {
+      org.slf4j.LoggerFactory.getLogger(RetentionSweeper.class).warn("Retention is off: it needs roll-ups"
+          + " (scopeline.rollups.enabled and the compactions topic); history is kept until then");
+    }
+    String holder = !kafka.groupInstanceId().isBlank() ? kafka.groupInstanceId()
+        : java.util.UUID.randomUUID().toString();
+    return new RetentionSweeper(s3, dynamo, storage.s3().bucket(), storage.dynamodb().table(), compactor,
+        tenantHours, retention, kafka.topicPartitions(), meters, System::currentTimeMillis,
+        storage.requestTimeout().multipliedBy(3), holder, on);
   }
 
   /**
@@ -151,11 +188,9 @@ public class IngestConfiguration {
 
   /** The compactor of tenant-hours into roll-ups, fed by the compactions topic (when roll-ups are on). */
   @Bean
-  io.scopeline.ingest.rollup.Compactions compactions(S3AsyncClient s3, DynamoDbAsyncClient dynamo,
-      StorageProperties storage, Scheduler decodeScheduler, IngestProperties props, RollupProperties rollups,
-      KafkaProperties kafka, MeterRegistry meters, io.scopeline.ingest.rollup.CompactionRequests requests) {
-    var compactor = new io.scopeline.ingest.rollup.HourCompactor(s3, dynamo, storage.s3().bucket(),
-        storage.dynamodb().table(), decodeScheduler, props.gzipLevel(), storage.requestTimeout().multipliedBy(3));
+  io.scopeline.ingest.rollup.Compactions compactions(io.scopeline.ingest.rollup.HourCompactor compactor,
+      RollupProperties rollups, KafkaProperties kafka, MeterRegistry meters,
+      io.scopeline.ingest.rollup.CompactionRequests requests) {
     return new io.scopeline.ingest.rollup.Compactions(compactor, rollups, kafka, meters, System::currentTimeMillis,
         requests.enabled());
   }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.ingest.config.IngestProperties;
+import io.scopeline.ingest.retention.TenantHours;
 import io.scopeline.ingest.rollup.CompactionRequests;
 import io.scopeline.ingest.store.HotCopies;
 import io.scopeline.ingest.store.ObjectStore;
@@ -57,11 +58,16 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
   private final Counter packs;
   private final Counter packedSegments;
   private final CompactionRequests compactions;
+  private final TenantHours catalog;
 
-  /** {@code compactions}: where durable segments request their hour's roll-ups, or null for none. */
+  /**
+   * {@code compactions}: where durable segments request their hour's roll-ups, or null for none;
+   * {@code catalog}: where the tenant-hours with data are recorded for retention, or null for none.
+   */
   public SegmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler cpu, IngestProperties props,
-      MeterRegistry meters, CompactionRequests compactions) {
+      MeterRegistry meters, CompactionRequests compactions, TenantHours catalog) {
     this.compactions = compactions;
+    this.catalog = catalog;
     this.objects = objects;
     this.hot = hot;
     this.index = index;
@@ -99,6 +105,7 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
         .flatMap(p -> Flux.fromIterable(p.objects()).flatMap(o -> objects.put(o.key(), o.bytes())).then()
             .thenMany(Flux.fromIterable(p.segments()))
             .flatMap(this::announceAndIndex, CONCURRENT_ROWS)
+            .then(catalog(batch))
             .then(requestCompactions(batch))
             .then(Mono.fromRunnable(() -> p.objects().forEach(o -> bytes.increment(o.bytes().length)))))
         // Anything not retried below (an access or configuration error) is retried slowly here:
@@ -158,6 +165,16 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
       packedSegments.increment(members.size());
     }
     return new Placement(stored, placed);
+  }
+
+  /**
+   * Before the batch's offsets may be committed, its tenant-hours are in the catalog: retention
+   * finds every hour that holds data, whatever became of its compaction requests.
+   */
+  private Mono<Void> catalog(List<PartitionQuanta.Closed> batch) {
+    return catalog == null ? Mono.empty() : Flux.fromIterable(batch)
+        .flatMap(c -> catalog.record(index, c.segment().tenant(), c.segment().quantumStart()), CONCURRENT_ROWS)
+        .then();
   }
 
   /** Before the batch's offsets may be committed, its tenant-hours' roll-ups are requested. */

@@ -194,7 +194,11 @@ public class ReportIndex implements AutoCloseable {
           Map<Map<String, AttributeValue>, Pending> byKey = new java.util.HashMap<>();
           List<WriteRequest> requests = new ArrayList<>(now.size());
           for (Pending p : now) {
-            byKey.put(p.key(), p);
+            // One request per key: BatchWriteItem refuses a batch naming a key twice (two writers of
+            // the same catalog row, say); the others settle with the batch.
+            if (byKey.putIfAbsent(p.key(), p) != null) {
+              continue;
+            }
             requests.add(WriteRequest.builder().putRequest(IndexRows.put(p.hashKey(), p.rangeKey(), p.objectKey()))
                 .build());
           }

@@ -38,12 +38,44 @@ public final class QuantumIndex {
    * A month is at most ~720 hour roll-ups plus the edges; a window of a few minutes reads as before.
    */
   public Mono<List<String>> coveringKeys(TenantId tenant, long fromNanos, long toNanos) {
-    return cover(tenant, Rollups.Level.HOUR, fromNanos, toNanos);
+    return cover(tenant, Rollups.Level.HOUR, fromNanos, toNanos).map(keys -> keys.stream().distinct().toList());
+  }
+
+  /**
+   * Object keys holding [fromNanos, toNanos] at the finest level still kept: the quanta, else the
+   * minute roll-ups overlapping it, else the hour roll-ups. A level is passed over only when its
+   * rows of the hours at either end are all gone (retention deleted them): a gap in an hour that
+   * has some is just a gap, and reads as one.
+   */
+  public Mono<List<String>> keptKeys(TenantId tenant, long fromNanos, long toNanos) {
+    return objectKeys(tenant, fromNanos, toNanos)
+        .flatMap(quanta -> orCoarser(quanta, StorageKeys.indexHashKey(tenant, fromNanos),
+            StorageKeys.indexHashKey(tenant, toNanos),
+            () -> overlapping(tenant, Rollups.Level.MINUTE, fromNanos, toNanos)
+                .flatMap(minutes -> orCoarser(minutes, Rollups.hashKey(tenant, Rollups.Level.MINUTE, fromNanos),
+                    Rollups.hashKey(tenant, Rollups.Level.MINUTE, toNanos),
+                    () -> overlapping(tenant, Rollups.Level.HOUR, fromNanos, toNanos)))));
+  }
+
+  /** {@code keys}, unless they are none and no row is under either hash key: then {@code coarser}. */
+  private Mono<List<String>> orCoarser(List<String> keys, String fromHash, String toHash,
+      java.util.function.Supplier<Mono<List<String>>> coarser) {
+    if (!keys.isEmpty()) {
+      return Mono.just(keys);
+    }
+    return Flux.fromIterable(new java.util.LinkedHashSet<>(List.of(fromHash, toHash)))
+        .concatMap(hash -> IndexRows.anyRow(dynamo, table, hash, callTimeout))
+        .any(Boolean::booleanValue)
+        .flatMap(kept -> kept ? Mono.just(keys) : coarser.get());
+  }
+
+  private Mono<List<String>> overlapping(TenantId tenant, Rollups.Level level, long from, long to) {
+    return rollups(tenant, level, level.startOf(from), to).map(m -> List.copyOf(m.values()));
   }
 
   private Mono<List<String>> cover(TenantId tenant, Rollups.Level level, long from, long to) {
     if (level == null) {
-      return objectKeys(tenant, from, to);
+      return keptKeys(tenant, from, to);
     }
     Rollups.Level finer = level == Rollups.Level.HOUR ? Rollups.Level.MINUTE : null;
     long span = level.spanNanos();

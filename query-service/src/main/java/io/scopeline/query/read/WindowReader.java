@@ -63,10 +63,13 @@ public final class WindowReader {
     return isLive ? live.live(tenant) : past(tenant, atNanos);
   }
 
-  /** The window ending at {@code atNanos} as indexed: what was durable, read from the stores. */
+  /**
+   * The window ending at {@code atNanos} as indexed: what was durable, read from the stores — the
+   * minute (or hour) roll-ups around it once its quanta are past retention.
+   */
   public Mono<Window> past(TenantId tenant, long atNanos) {
     long from = atNanos - props.window().toNanos();
-    return index.objectKeys(tenant, from, atNanos).flatMap(keys -> read(tenant, keys))
+    return index.keptKeys(tenant, from, atNanos).flatMap(keys -> read(tenant, keys))
         .onErrorMap(e -> !(e instanceof StoreUnavailableException),
             e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
   }

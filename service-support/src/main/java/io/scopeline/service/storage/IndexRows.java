@@ -59,6 +59,11 @@ public final class IndexRows {
     return item.get(HASH).s().indexOf(':') >= 0;
   }
 
+  /** Whether a row indexes a raw segment: not a roll-up's, not a catalog row ({@link StorageKeys#catalogHashKey}). */
+  public static boolean isSegment(Map<String, AttributeValue> item) {
+    return !isRollup(item) && !StorageKeys.isCatalogHashKey(item.get(HASH).s());
+  }
+
   /** The tenant part of a row's hash key. */
   public static String tenantOf(Map<String, AttributeValue> item) {
     String hour = item.get(HASH).s();
@@ -109,27 +114,52 @@ public final class IndexRows {
    */
   public static Flux<String> objectKeys(DynamoDbAsyncClient dynamo, String table, String hashKey, String low,
       String high, Duration callTimeout) {
-    return page(dynamo, table, hashKey, low, high, callTimeout, null);
-  }
-
-  private static Flux<String> page(DynamoDbAsyncClient dynamo, String table, String hashKey, String low, String high,
-      Duration callTimeout, Map<String, AttributeValue> start) {
-    QueryRequest.Builder q = QueryRequest.builder().tableName(table)
+    QueryRequest query = QueryRequest.builder().tableName(table)
         .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
         .keyConditionExpression("#h = :h AND #t BETWEEN :lo AND :hi")
         .projectionExpression("#r")
         .expressionAttributeNames(Map.of("#h", HASH, "#t", RANGE, "#r", OBJECT))
         .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashKey),
-            ":lo", AttributeValue.fromN(low), ":hi", AttributeValue.fromN(high)));
-    if (start != null) {
-      q.exclusiveStartKey(start);
-    }
-    return Mono.fromFuture(() -> dynamo.query(q.build())).flatMapMany((QueryResponse r) -> {
-      Flux<String> keys = Flux.fromIterable(r.items()).map(i -> i.get(OBJECT).s());
+            ":lo", AttributeValue.fromN(low), ":hi", AttributeValue.fromN(high)))
+        .build();
+    return pages(dynamo, query, null).map(i -> i.get(OBJECT).s());
+  }
+
+  /** Every row under {@code hashKey}, whole, in range key order, every page (strongly consistent). */
+  public static Flux<Map<String, AttributeValue>> rows(DynamoDbAsyncClient dynamo, String table, String hashKey,
+      Duration callTimeout) {
+    QueryRequest query = QueryRequest.builder().tableName(table).consistentRead(true)
+        .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
+        .keyConditionExpression("#h = :h")
+        .expressionAttributeNames(Map.of("#h", HASH))
+        .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashKey)))
+        .build();
+    return pages(dynamo, query, null);
+  }
+
+  /** Whether any row is under {@code hashKey} (one item read at most). */
+  public static Mono<Boolean> anyRow(DynamoDbAsyncClient dynamo, String table, String hashKey, Duration callTimeout) {
+    return Mono.fromFuture(() -> dynamo.query(b -> b.tableName(table).limit(1)
+            .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
+            .keyConditionExpression("#h = :h")
+            .expressionAttributeNames(Map.of("#h", HASH))
+            .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hashKey)))))
+        .map(r -> r.count() > 0);
+  }
+
+  /** The primary key of a row. */
+  public static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
+    return Map.of(HASH, item.get(HASH), RANGE, item.get(RANGE));
+  }
+
+  private static Flux<Map<String, AttributeValue>> pages(DynamoDbAsyncClient dynamo, QueryRequest query,
+      Map<String, AttributeValue> start) {
+    QueryRequest q = start == null ? query : query.toBuilder().exclusiveStartKey(start).build();
+    return Mono.fromFuture(() -> dynamo.query(q)).flatMapMany((QueryResponse r) -> {
+      Flux<Map<String, AttributeValue>> items = Flux.fromIterable(r.items());
       return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-          ? keys.concatWith(Flux.defer(() -> page(dynamo, table, hashKey, low, high, callTimeout,
-              r.lastEvaluatedKey())))
-          : keys;
+          ? items.concatWith(Flux.defer(() -> pages(dynamo, query, r.lastEvaluatedKey())))
+          : items;
     });
   }
 }
