@@ -66,5 +66,12 @@ class RollupsOnIngestTest extends IngestTestBase {
     assertThat(hosts.size()).isEqualTo(2);
     assertThat(hosts.containsKey("early-host;<host>") && hosts.containsKey("later-host;<host>")).isTrue();
     assertThat(meters.counter("scopeline.rollups.compactions").count()).isPositive();
+    // Retention finds the hour's tenants in the catalog ingest wrote with the segments.
+    var catalog = dynamo.query(q -> q.tableName(storage.dynamodb().table()).keyConditionExpression("#h = :h")
+            .expressionAttributeNames(Map.of("#h", IndexRows.HASH))
+            .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(
+                io.scopeline.keys.StorageKeys.catalogHashKey(hour))))).join()
+        .items().stream().map(IndexRows::objectKey).toList();
+    assertThat(catalog).containsExactly(tenant.value());
   }
 }
