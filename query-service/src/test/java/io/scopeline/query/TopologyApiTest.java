@@ -334,6 +334,73 @@ class TopologyApiTest extends QueryTestBase {
     assertThat(hostIds(tenant.value(), "timestamp=" + iso(kept + 2_000_000_000L))).containsExactly("from-quantum;<host>");
   }
 
+  /** A quantum in which process {@code fromPid} connects to process {@code toPid}, both on host h. */
+  private static Report connection(long ts, int fromPid, String fromName, int toPid, String toName) {
+    Report.Builder b = Report.builder().ts(ts).windowNanos(3_000_000_000L);
+    for (io.scopeline.model.TopologyType type : io.scopeline.model.TopologyType.values()) {
+      b.topology(type, type.defaultTopology());
+    }
+    b.topology(io.scopeline.model.TopologyType.HOST, b.topology(io.scopeline.model.TopologyType.HOST)
+        .withNode(io.scopeline.model.Node.of("h;<host>", "host").withLatest("host_name", ts, "h")));
+    var processes = b.topology(io.scopeline.model.TopologyType.PROCESS);
+    var endpoints = b.topology(io.scopeline.model.TopologyType.ENDPOINT);
+    int[] pids = {fromPid, toPid};
+    String[] names = {fromName, toName};
+    for (int i = 0; i < 2; i++) {
+      processes = processes.withNode(io.scopeline.model.Node.of("h;" + pids[i], "process")
+          .withLatest("pid", ts, "" + pids[i]).withLatest("name", ts, names[i]).withLatest("host_node_id", ts, "h;<host>"));
+    }
+    String client = ";10.0.0.1;" + (40000 + fromPid);
+    String server = ";10.0.0.1;" + (5000 + toPid);
+    endpoints = endpoints
+        .withNode(io.scopeline.model.Node.of(client, "endpoint").withLatest("pid", ts, "" + fromPid)
+            .withLatest("host_node_id", ts, "h;<host>")
+            .withAdjacency(io.scopeline.model.StringSet.of(server)))
+        .withNode(io.scopeline.model.Node.of(server, "endpoint").withLatest("pid", ts, "" + toPid)
+            .withLatest("host_node_id", ts, "h;<host>"));
+    return b.topology(io.scopeline.model.TopologyType.PROCESS, processes)
+        .topology(io.scopeline.model.TopologyType.ENDPOINT, endpoints).build();
+  }
+
+  @Test
+  void edgesOfALongWindowListEveryDependencyWithWhenItWasFirstAndLastSeen() throws Exception {
+    TenantId tenant = TenantId.of("edges-" + System.nanoTime());
+    long minute = 60_000_000_000L;
+    long hour = io.scopeline.keys.Rollups.Level.HOUR.startOf(now());
+    // A weekly cron job to the database, seen only in two old hour roll-ups; the web server's
+    // connection to the database, in the quanta of the last minutes.
+    long cronFirst = hour - 5 * 24 * 60 * minute;
+    long cronLast = hour - 2 * 24 * 60 * minute;
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.HOUR, cronFirst, connection(cronFirst, 100, "cron", 200, "db"));
+    storeRollup(tenant, io.scopeline.keys.Rollups.Level.HOUR, cronLast, connection(cronLast, 100, "cron", 200, "db"));
+    long recent = now() - 2 * minute;
+    store(tenant, recent, 0, connection(recent, 300, "web", 200, "db"));
+    store(tenant, recent + minute, 0, connection(recent + minute, 300, "web", 200, "db"));
+
+    byte[] body = http.get().uri("/api/topology/processes/edges?window=7d").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
+    var edges = json.get("edges").valueStream().toList();
+    assertThat(edges).hasSize(2);
+    var cron = edges.stream().filter(e -> e.get("sourceLabel").asString().equals("cron")).findFirst().orElseThrow();
+    assertThat(cron.get("targetLabel").asString()).isEqualTo("db");
+    assertThat(cron.get("firstSeen").asString()).isEqualTo(iso(cronFirst));
+    assertThat(cron.get("lastSeen").asString()).isEqualTo(iso(cronLast + 60 * minute));
+    var web = edges.stream().filter(e -> e.get("sourceLabel").asString().equals("web")).findFirst().orElseThrow();
+    assertThat(web.get("firstSeen").asString()).isEqualTo(iso(QUANTA.startOf(recent)));
+    assertThat(web.get("lastSeen").asString()).isEqualTo(iso(QUANTA.startOf(recent + minute) + 3_000_000_000L));
+
+    // A day's window has only the web server's.
+    byte[] day = http.get().uri("/api/topology/processes/edges").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(day).get("edges")
+        .valueStream().map(e -> e.get("sourceLabel").asString()).toList()).containsExactly("web");
+    http.get().uri("/api/topology/processes/edges?window=1y").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isBadRequest();
+    http.get().uri("/api/topology/nope/edges").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isNotFound();
+  }
+
   private static String iso(long epochNanos) {
     return java.time.Instant.ofEpochSecond(0, epochNanos).toString();
   }

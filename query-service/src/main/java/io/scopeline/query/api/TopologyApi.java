@@ -4,6 +4,7 @@ import io.scopeline.service.web.Rejected;
 
 import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
+import io.scopeline.render.EdgeHistory;
 import io.scopeline.render.HistoryDiff;
 import io.scopeline.render.NodeSummary;
 import io.scopeline.model.Timestamps;
@@ -28,7 +29,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * {@code GET /api/topology}, {@code /api/topology/{name}} and {@code /api/topology/{name}/{id}},
  * answered as Scope answers them, from the tenant's window at {@code timestamp=} (default now), and
- * {@code /api/topology/{name}/diff?from=&to=}: what changed in the view between two times.
+ * {@code /api/topology/{name}/diff?from=&to=}: what changed in the view between two times, and
+ * {@code /api/topology/{name}/edges?window=}: every edge of a long window, first and last seen.
  */
 public final class TopologyApi {
   private final ApiRequests requests;
@@ -115,6 +117,41 @@ public final class TopologyApi {
             return ok.bodyValue(JsonOut.bytes(HistoryDiff.of(before, after).toJson(
                 Timestamps.formatRfc3339Nano(from), Timestamps.formatRfc3339Nano(to))));
           });
+    });
+    return recoverRejections(response);
+  }
+
+  /** The window {@code /edges} reads when the request names none. */
+  static final java.time.Duration DEFAULT_EDGES_WINDOW = java.time.Duration.ofDays(1);
+
+  /**
+   * {@code window=} (default 1 d) ending at {@code timestamp=} (default now): every edge of the
+   * view in it, with when it was first and last seen ({@link EdgeHistory}), the view rendered
+   * from each roll-up or minute of quanta in turn, with the view's options.
+   */
+  public Mono<ServerResponse> edges(ServerRequest request) {
+    String name = request.pathVariable("name");
+    if (!ApiTopologies.exists(name)) {
+      return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
+    }
+    Map<String, List<String>> query = query(request);
+    Mono<ServerResponse> response = Mono.defer(() -> {
+      TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
+      Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
+      long end = at == null ? ApiRequests.nowNanos() : at;
+      java.time.Duration requested = ApiRequests.window(request.queryParam("window").orElse(null));
+      java.time.Duration window = requested == null ? DEFAULT_EDGES_WINDOW : requested;
+      Censoring censoring = ApiRequests.censoring(request);
+      EdgeHistory history = new EdgeHistory();
+      return windows.pieces(tenant, end, window)
+          .publishOn(cpu)
+          .doOnNext(p -> history.add(views.of(p.window(), censoring).summaries(name, query).orElse(Map.of()),
+              p.startNanos(), p.endNanos()))
+          .then(Mono.fromCallable(() -> JsonOut.bytes(history.toJson(
+              Timestamps.formatRfc3339Nano(end - window.toNanos()), Timestamps.formatRfc3339Nano(end),
+              Timestamps::formatRfc3339Nano))))
+          .flatMap(body -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+              .header("Cache-Control", "no-cache").bodyValue(body));
     });
     return recoverRejections(response);
   }

@@ -84,6 +84,59 @@ public final class WindowReader {
             e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
   }
 
+  /** A piece of a long window: a roll-up, or a minute's quanta, spanning [startNanos, endNanos). */
+  public record Piece(long startNanos, long endNanos, Window window) {}
+
+  /**
+   * Ingest's default quantum: a minute's quanta end this long after the last one starts (a longer
+   * configured quantum makes a piece end early by the difference).
+   */
+  private static final long QUANTUM_NANOS = 3_000_000_000L;
+
+  /**
+   * The window of length {@code window} ending at {@code atNanos} as separate pieces, oldest first
+   * (the keys {@link QuantumIndex#coveringKeys} gives, quanta grouped per minute), each merged and
+   * cached on its own; at most two are read at once, so memory holds a few pieces, not the window.
+   */
+  public Flux<Piece> pieces(TenantId tenant, long atNanos, Duration window) {
+    record Keys(long start, long end, List<String> keys) {}
+    return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos)
+        .flatMapMany(keys -> {
+          java.util.TreeMap<Long, Keys> byStart = new java.util.TreeMap<>();
+          java.util.TreeMap<Long, List<String>> quantaByMinute = new java.util.TreeMap<>();
+          for (String key : keys) {
+            io.scopeline.keys.Rollups.Level level = io.scopeline.keys.Rollups.levelOf(key);
+            if (level != null) {
+              long start = io.scopeline.keys.Rollups.startOf(key);
+              byStart.put(start, new Keys(start, start + level.spanNanos(), List.of(key)));
+            } else {
+              long q = io.scopeline.keys.StorageKeys.quantumStartOfObjectKey(
+                  io.scopeline.keys.StorageKeys.segmentName(key));
+              quantaByMinute.computeIfAbsent(io.scopeline.keys.Rollups.Level.MINUTE.startOf(q),
+                  m -> new java.util.ArrayList<>()).add(key);
+            }
+          }
+          quantaByMinute.values().forEach(group -> {
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (String key : group) {
+              long q = io.scopeline.keys.StorageKeys.quantumStartOfObjectKey(
+                  io.scopeline.keys.StorageKeys.segmentName(key));
+              first = Math.min(first, q);
+              last = Math.max(last, q);
+            }
+            // A roll-up and quanta never start at the same instant and cover the same time.
+            byStart.merge(first, new Keys(first, last + QUANTUM_NANOS, group),
+                (a, b) -> new Keys(a.start(), Math.max(a.end(), b.end()),
+                    java.util.stream.Stream.concat(a.keys().stream(), b.keys().stream()).toList()));
+          });
+          return Flux.fromIterable(byStart.values());
+        })
+        .flatMapSequential(k -> read(tenant, k.keys()).map(w -> new Piece(k.start(), k.end(), w)), 2)
+        .onErrorMap(e -> !(e instanceof StoreUnavailableException),
+            e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
+  }
+
   private Mono<Window> read(TenantId tenant, List<String> keys) {
     String identity = identity(tenant, keys);
     Report cached = merged.getIfPresent(identity);
