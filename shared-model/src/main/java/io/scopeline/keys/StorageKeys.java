@@ -289,6 +289,11 @@ public final class StorageKeys {
     return "scopeline:{" + tenant.value() + "}:probes";
   }
 
+  /** Redis hash of what change events know of a tenant's topology (nodes, edges, external destinations). */
+  public static String changesKey(TenantId tenant) {
+    return "scopeline:{" + tenant.value() + "}:changes";
+  }
+
   private static void checkPartition(int partition) {
     if (partition < 0 || partition >= MAX_PARTITIONS) {
       throw new IllegalArgumentException("partition " + partition + " outside 0.." + (MAX_PARTITIONS - 1));

@@ -9,6 +9,7 @@ import io.scopeline.ingest.bridge.ReportBridge;
 import io.scopeline.ingest.bridge.TenantResolver;
 import io.scopeline.ingest.liveness.LivenessMonitor;
 import io.scopeline.ingest.liveness.ProbeLiveness;
+import io.scopeline.ingest.changes.ChangeEvents;
 import io.scopeline.ingest.pipeline.DeadLetters;
 import io.scopeline.ingest.retention.RetentionSweeper;
 import io.scopeline.ingest.retention.TenantHours;
@@ -124,9 +125,9 @@ public class IngestConfiguration {
   @Bean
   SegmentWriter segmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler decodeScheduler,
       IngestProperties props, MeterRegistry meters, io.scopeline.ingest.rollup.CompactionRequests compactions,
-      TenantHours tenantHours) {
+      TenantHours tenantHours, ChangeEvents changes) {
     return new SegmentWriter(objects, hot, index, decodeScheduler, props, meters,
-        compactions.enabled() ? compactions : null, tenantHours);
+        compactions.enabled() ? compactions : null, tenantHours, changes.enabled() ? changes : null);
   }
 
   /** Which tenants have data in which hour: written with the segments, read by retention. */
@@ -172,18 +173,37 @@ public class IngestConfiguration {
   io.scopeline.ingest.rollup.CompactionRequests compactionRequests(KafkaProperties kafka, RollupProperties rollups,
       MeterRegistry meters, TopicSetup topics) {
     KafkaSender<String, byte[]> sender = null;
-    if (rollups.enabled() && RollupTopic.exists(kafka, rollups.topic())) {
-      Map<String, Object> p = new HashMap<>(kafka.clientConfig());
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-      p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-      p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-      p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-      sender = KafkaSender.create(SenderOptions.<String, byte[]>create(p)
+    if (rollups.enabled() && OptionalTopic.exists(kafka, rollups.topic(), "Roll-ups", "scopeline.rollups.enabled")) {
+      sender = KafkaSender.create(SenderOptions.<String, byte[]>create(optionalProducer(kafka))
           .withKeySerializer(new StringSerializer()).withValueSerializer(new ByteArraySerializer()));
     }
     return new io.scopeline.ingest.rollup.CompactionRequests(sender, rollups, meters, System::currentTimeMillis);
+  }
+
+  /** Change events of durable segments: a producer of their own; off, with a WARN, without their topic. */
+  @Bean(destroyMethod = "close")
+  ChangeEvents changeEvents(KafkaProperties kafka, ChangeProperties changes, HotCopies hot, Scheduler decodeScheduler,
+      MeterRegistry meters, TopicSetup topics) {
+    KafkaSender<String, byte[]> sender = null;
+    if (changes.enabled()
+        && OptionalTopic.exists(kafka, changes.topic(), "Change events", "scopeline.changes.enabled")) {
+      sender = KafkaSender.create(SenderOptions.<String, byte[]>create(optionalProducer(kafka))
+          .withKeySerializer(new StringSerializer()).withValueSerializer(new ByteArraySerializer()));
+    }
+    return new ChangeEvents(changes, hot, sender, decodeScheduler, meters, System::currentTimeMillis,
+        Duration.ofSeconds(5), Duration.ofSeconds(1));
+  }
+
+  /** A producer for a best-effort feature: gives up within seconds rather than hold anything up. */
+  private static Map<String, Object> optionalProducer(KafkaProperties kafka) {
+    Map<String, Object> p = new HashMap<>(kafka.clientConfig());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    return p;
   }
 
   /** The compactor of tenant-hours into roll-ups, fed by the compactions topic (when roll-ups are on). */
@@ -238,8 +258,8 @@ public class IngestConfiguration {
   }
 
   @Bean
-  TopicSetup topicSetup(KafkaProperties kafka, RollupProperties rollups) {
-    return new TopicSetup(kafka, rollups);
+  TopicSetup topicSetup(KafkaProperties kafka, RollupProperties rollups, ChangeProperties changes) {
+    return new TopicSetup(kafka, rollups, changes);
   }
 
   @Bean

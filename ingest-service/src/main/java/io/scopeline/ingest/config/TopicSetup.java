@@ -9,11 +9,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the reports, dead-letter, probe-status and compactions topics at start when configured to. */
+/** Creates the reports, dead-letter, probe-status, compactions and change-events topics at start when configured to. */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
-  public TopicSetup(KafkaProperties kafka, RollupProperties rollups) {
+  public TopicSetup(KafkaProperties kafka, RollupProperties rollups, ChangeProperties changes) {
     if (!kafka.createTopics()) {
       return;
     }
@@ -21,7 +21,8 @@ public final class TopicSetup {
       List<NewTopic> topics = List.of(new NewTopic(kafka.reportsTopic(), kafka.topicPartitions(), (short) 1),
           new NewTopic(kafka.deadLetterTopic(), 1, (short) 1),
           new NewTopic(kafka.probeStatusTopic(), 1, (short) 1),
-          new NewTopic(rollups.topic(), kafka.topicPartitions(), (short) 1));
+          new NewTopic(rollups.topic(), kafka.topicPartitions(), (short) 1),
+          new NewTopic(changes.topic(), kafka.topicPartitions(), (short) 1));
       for (var e : admin.createTopics(topics).values().entrySet()) {
         try {
           e.getValue().get(30, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.scopeline.codec.ReportCodec;
 import io.scopeline.codec.ReportFormat;
 import io.scopeline.ingest.config.IngestProperties;
+import io.scopeline.ingest.changes.ChangeEvents;
 import io.scopeline.ingest.retention.TenantHours;
 import io.scopeline.ingest.rollup.CompactionRequests;
 import io.scopeline.ingest.store.HotCopies;
@@ -59,13 +60,16 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
   private final Counter packedSegments;
   private final CompactionRequests compactions;
   private final TenantHours catalog;
+  private final ChangeEvents changes;
 
   /**
    * {@code compactions}: where durable segments request their hour's roll-ups, or null for none;
-   * {@code catalog}: where the tenant-hours with data are recorded for retention, or null for none.
+   * {@code catalog}: where the tenant-hours with data are recorded for retention, or null for none;
+   * {@code changes}: where durable segments are offered for change events, or null for none.
    */
   public SegmentWriter(ObjectStore objects, HotCopies hot, ReportIndex index, Scheduler cpu, IngestProperties props,
-      MeterRegistry meters, CompactionRequests compactions, TenantHours catalog) {
+      MeterRegistry meters, CompactionRequests compactions, TenantHours catalog, ChangeEvents changes) {
+    this.changes = changes;
     this.compactions = compactions;
     this.catalog = catalog;
     this.objects = objects;
@@ -114,6 +118,9 @@ public final class SegmentWriter implements ReplayGuard.SegmentLookup, Partition
             .doBeforeRetry(s -> log.error("Persisting {} segments ({}) failed, will retry: {}", batch.size(),
                 batch.get(0).segment(), s.failure().toString())))
         .doOnSuccess(v -> {
+          if (changes != null) {
+            batch.forEach(c -> changes.offer(c.segment().tenant(), c.segment().report(), c.segment().quantumStart()));
+          }
           persistTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
           segments.increment(batch.size());
           batch.forEach(c -> reports.increment(c.segment().reportCount()));

@@ -79,6 +79,24 @@ public class HotCopies implements AutoCloseable {
         .then(c.reactive().pexpire(key, ttl.toMillis()))), "HSET " + key);
   }
 
+  /** Sets these fields of a hash and lets it expire {@code ttl} after its last write; never fails. */
+  public Mono<Void> hsetAll(String key, java.util.Map<String, byte[]> fields, java.time.Duration ttl) {
+    return fields.isEmpty() ? Mono.empty() : guarded(redis.connection().flatMap(c -> c.reactive().hset(key, fields)
+        .then(c.reactive().pexpire(key, ttl.toMillis()))), "HSET " + key);
+  }
+
+  /** All fields of a hash; fails (counted) when Redis does, so an empty hash means an empty hash. */
+  public Mono<java.util.Map<String, byte[]>> hgetallOrFail(String key) {
+    return redis.connection().flatMap(c -> c.reactive().hgetall(key)
+            .collectMap(kv -> kv.getKey(), kv -> kv.getValue()))
+        .timeout(redis.timeout())
+        .doOnError(e -> {
+          failures.increment();
+          streak.failure(e);
+          redis.reset();
+        });
+  }
+
   /** Removes hash fields (best effort, counted like the other writes). */
   public Mono<Void> hdel(String key, String... fields) {
     return guarded(redis.connection().flatMap(c -> c.reactive().hdel(key, fields)), "HDEL " + key);
