@@ -13,6 +13,7 @@ const state = {
   silentHosts: new Set(), // host names whose probe is silent (nodata)
   probeHosts: new Map(),  // probe id -> host name, remembered after the host leaves the window
   nodes: new Map(),     // id -> {id, summary, x, y}
+  compare: null,        // {from, added: Set, changed: Set, removed: [NodeSummary], edgesAdded: Set, edgesRemoved: Set}
 };
 
 const el = (id) => document.getElementById(id);
@@ -152,6 +153,7 @@ function renderOptions() {
 }
 
 function switchTopology(id) {
+  clearCompare();
   state.topology = id;
   state.nodes.clear();
   closeDetails();
@@ -206,6 +208,7 @@ function applyDiff(diff) {
     if (back) {
       back.summary = s;
       delete back.leftAt;
+      delete back.ghost;
       continue;
     }
     const neighbour = (s.adjacency || []).map((a) => state.nodes.get(a)).find(Boolean);
@@ -217,6 +220,7 @@ function applyDiff(diff) {
       y: (neighbour ? neighbour.y : y) + jitter(),
     });
   }
+  addGhosts();
   const changed = diff.reset || (diff.add || []).length || (diff.remove || []).length || (diff.update || []).length;
   el('empty').hidden = state.nodes.size > 0;
   restartSimulation(changed);
@@ -237,13 +241,24 @@ function isSilentHost(id) {
 
 function links() {
   const out = [];
+  const seen = new Set();
   for (const n of state.nodes.values()) {
     for (const target of n.summary.adjacency || []) {
-      if (target !== n.id && state.nodes.has(target)) out.push({ source: n.id, target });
+      if (target !== n.id && state.nodes.has(target)) {
+        out.push({ source: n.id, target });
+        seen.add(`${n.id}>${target}`);
+      }
     }
+  }
+  // Edges gone since the compared time, between nodes on the map (or their ghosts), drawn too.
+  for (const key of state.compare?.edgesRemoved || []) {
+    const [source, target] = key.split('>');
+    if (!seen.has(key) && state.nodes.has(source) && state.nodes.has(target)) out.push({ source, target });
   }
   return out;
 }
+
+const edgeKey = (d) => `${d.source.id || d.source}>${d.target.id || d.target}`;
 
 function restartSimulation(changed) {
   const nodes = [...state.nodes.values()];
@@ -275,9 +290,11 @@ function shapeOf(node, g) {
 
 function draw() {
   const data = [...state.nodes.values()];
-  const link = linkLayer.selectAll('line').data(links(), (d) => `${d.source.id || d.source}>${d.target.id || d.target}`);
+  const link = linkLayer.selectAll('line').data(links(), edgeKey);
   link.exit().remove();
   link.enter().append('line').attr('class', 'link').attr('marker-end', 'url(#arrow)').merge(link)
+    .classed('added', (d) => !!state.compare?.edgesAdded.has(edgeKey(d)))
+    .classed('removed', (d) => !!state.compare?.edgesRemoved.has(edgeKey(d)))
     .attr('x1', (d) => (d.source.x ?? state.nodes.get(d.source)?.x) || 0)
     .attr('y1', (d) => (d.source.y ?? state.nodes.get(d.source)?.y) || 0)
     .attr('x2', (d) => (d.target.x ?? state.nodes.get(d.target)?.x) || 0)
@@ -299,6 +316,9 @@ function draw() {
     .classed('silent', (d) => isSilentHost(d.id))
     .classed('leaving', (d) => !!d.leftAt && !isSilentHost(d.id))
     .classed('selected', (d) => d.id === state.selected)
+    .classed('added', (d) => !!state.compare?.added.has(d.id))
+    .classed('changed', (d) => !!state.compare?.changed.has(d.id))
+    .classed('removed', (d) => !!d.ghost)
     .attr('transform', (d) => `translate(${d.x || 0},${d.y || 0})`);
   all.select('text.label').text((d) => d.summary.label);
   all.select('text.minor').text((d) => d.summary.labelMinor || '');
@@ -557,6 +577,64 @@ async function refreshProbes() {
   }
 }
 
+// ---- what changed since a time (the diff overlay) ----------------------------------------------
+
+/** Nodes removed since the compared time, shown as ghosts where they would be. */
+function addGhosts() {
+  if (!state.compare) return;
+  const { x, y } = center();
+  for (const s of state.compare.removed) {
+    if (state.nodes.has(s.id)) continue;
+    const neighbour = (s.adjacency || []).map((a) => state.nodes.get(a)).find(Boolean);
+    state.nodes.set(s.id, { id: s.id, summary: s, ghost: true,
+      x: (neighbour ? neighbour.x : x) + (Math.random() - 0.5) * 80,
+      y: (neighbour ? neighbour.y : y) + (Math.random() - 0.5) * 80 });
+  }
+}
+
+function clearCompare() {
+  for (const [id, n] of state.nodes) if (n.ghost) state.nodes.delete(id);
+  state.compare = null;
+  el('compare-clear').hidden = true;
+  el('compare-status').hidden = true;
+  restartSimulation(false);
+}
+
+/** Colours the map with what changed between {@code from} and the time shown (now when live). */
+async function compare(from) {
+  const params = new URLSearchParams({ ...(state.options[state.topology] || {}), from });
+  if (state.timestamp) params.set('to', state.timestamp);
+  try {
+    const d = await getJson(`api/topology/${encodeURIComponent(state.topology)}/diff?${params}`);
+    const stillRemoved = new Set(d.nodes.removed.map((n) => n.id));
+    for (const [id, n] of state.nodes) if (n.ghost && !stillRemoved.has(id)) state.nodes.delete(id);
+    const key = (e) => `${e.source}>${e.target}`;
+    state.compare = {
+      from,
+      added: new Set(d.nodes.added.map((n) => n.id)),
+      changed: new Set(d.nodes.changed.map((n) => n.id)),
+      removed: d.nodes.removed,
+      edgesAdded: new Set(d.edges.added.map(key)),
+      edgesRemoved: new Set(d.edges.removed.map(key)),
+    };
+    addGhosts();
+    const box = el('compare-status');
+    box.hidden = false;
+    box.textContent = `Since ${from}: ${d.nodes.added.length} added, ${d.nodes.removed.length} removed, `
+      + `${d.nodes.changed.length} changed; edges +${d.edges.added.length} −${d.edges.removed.length}`;
+    el('compare-clear').hidden = false;
+    restartSimulation(true);
+  } catch (e) {
+    status(`Cannot compare: ${e.message}`);
+  }
+}
+
+el('compare-go').onclick = () => {
+  const v = el('compare-input').value;
+  if (v) compare(new Date(v).toISOString());
+};
+el('compare-clear').onclick = clearCompare;
+
 // ---- time travel ------------------------------------------------------------------------------
 
 function travel(iso) {
@@ -585,3 +663,5 @@ connect();
 refreshProbes();
 setInterval(refreshProbes, 2000);
 setInterval(loadTopologies, 10000);
+// A live comparison follows the map: what changed since the time, up to now.
+setInterval(() => state.compare && compare(state.compare.from), 10000);

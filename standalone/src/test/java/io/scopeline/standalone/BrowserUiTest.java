@@ -52,6 +52,20 @@ class BrowserUiTest {
       }
       page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("hosts-map.png")));
 
+      // Compared with an hour ago (before the demo began), every host is new: the overlay marks them.
+      page.evaluate("() => { const d = new Date(Date.now() - 3600e3); const p = (n) => String(n).padStart(2, '0');"
+          + " document.getElementById('compare-input').value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-"
+          + "${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`; }");
+      page.locator("#compare-go").click();
+      page.locator("#compare-status", new Page.LocatorOptions().setHasText("added"))
+          .waitFor(new Locator.WaitForOptions().setTimeout(15_000));
+      page.waitForCondition(() -> page.locator("g.node.added").count() >= s.fleet().hosts().size(),
+          new Page.WaitForConditionOptions().setTimeout(10_000));
+      assertThat(page.locator("#compare-status").textContent()).startsWith("Since ").contains(" 0 removed");
+      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("compare-overlay.png")));
+      page.locator("#compare-clear").click();
+      assertThat(page.locator("g.node.added").count()).isZero();
+
       // Clicking a node opens its details.
       String first = s.fleet().hosts().get(0);
       page.locator("g.node[data-id='" + first + ";<host>']").click();

@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -64,7 +63,10 @@ public final class ChangeEvents implements SmartLifecycle, AutoCloseable {
   /** Tenants' known states; a tenant idle for an hour is loaded from Redis again when it returns. */
   private final Cache<TenantId, TenantChanges> states = Caffeine.newBuilder()
       .expireAfterAccess(Duration.ofHours(1)).maximumSize(100_000).build();
-  private final Sinks.Many<Offered> queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<Offered>get(4096).get());
+  /** Made at start: stopping completes it, so what was offered is looked at before the chain ends. */
+  private volatile Sinks.Many<Offered> queue;
+  private Sinks.Empty<Void> stopping;
+  private java.util.concurrent.CountDownLatch finished;
   private volatile Disposable running;
 
   /** {@code sender} null: change events are off, and nothing is offered. */
@@ -93,7 +95,8 @@ public final class ChangeEvents implements SmartLifecycle, AutoCloseable {
    * last look is {@code interval} old.
    */
   public void offer(TenantId tenant, Report report, long quantumStart) {
-    if (sender == null) {
+    Sinks.Many<Offered> to = queue;
+    if (sender == null || to == null) {
       return;
     }
     long now = clockMillis.getAsLong();
@@ -103,8 +106,8 @@ public final class ChangeEvents implements SmartLifecycle, AutoCloseable {
     }
     lastLooked.put(tenant, now);
     Sinks.EmitResult r;
-    synchronized (queue) {
-      r = queue.tryEmitNext(new Offered(tenant, report, quantumStart));
+    synchronized (to) {
+      r = to.tryEmitNext(new Offered(tenant, report, quantumStart));
     }
     if (r.isFailure()) {
       dropped.increment();
@@ -194,22 +197,43 @@ public final class ChangeEvents implements SmartLifecycle, AutoCloseable {
       return;
     }
     webhooks.start();
-    Disposable looks = queue.asFlux()
+    Sinks.Many<Offered> offered = Sinks.many().unicast().onBackpressureBuffer(Queues.<Offered>get(4096).get());
+    stopping = Sinks.empty();
+    finished = new java.util.concurrent.CountDownLatch(1);
+    Flux<Void> looks = offered.asFlux()
         .groupBy(o -> Math.floorMod(o.tenant().hashCode(), LANES))
-        .flatMap(lane -> lane.concatMap(this::look), LANES)
-        .subscribe();
-    Disposable sweeps = Flux.interval(sweepInterval)
+        .flatMap(lane -> lane.concatMap(this::look), LANES);
+    Flux<Void> sweeps = Flux.interval(sweepInterval)
+        .takeUntilOther(stopping.asMono())
         .onBackpressureDrop()
-        .concatMap(i -> sweep().onErrorResume(e -> Mono.empty()), 1)
-        .subscribe();
-    running = Disposables.composite(looks, sweeps);
+        .concatMap(i -> sweep().onErrorResume(e -> Mono.empty()), 1);
+    var done = finished;
+    running = Flux.merge(looks, sweeps).doFinally(signal -> done.countDown()).subscribe();
+    queue = offered;
     log.info("Change events on: view {}, to topic {} and {} webhooks", props.view(), props.topic(),
         props.webhooks().size());
   }
 
+  /**
+   * Stops taking segments and lets what is under way finish (up to 10 s): an event sent is then
+   * also remembered, so the next start does not send it again.
+   */
   @Override
   public synchronized void stop() {
-    if (running != null) {
+    Sinks.Many<Offered> offered = queue;
+    if (running != null && offered != null) {
+      queue = null;
+      synchronized (offered) {
+        offered.tryEmitComplete();
+      }
+      stopping.tryEmitEmpty();
+      try {
+        if (!finished.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          log.warn("Change events still under way after 10 s are cut short; they may be sent again after the restart");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       running.dispose();
       running = null;
     }
