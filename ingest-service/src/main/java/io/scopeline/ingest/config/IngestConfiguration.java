@@ -237,6 +237,17 @@ public class IngestConfiguration {
         : org.springframework.boot.health.contributor.Health.outOfService()).withDetails(pipeline.status()).build();
   }
 
+  /**
+   * {@code /actuator/health} → {@code history}: retention's progress (not in readiness: history
+   * falling behind never stops ingest); DEGRADED when the last sweep failed or a level is behind
+   * by more than two sweeps' worth of hours.
+   */
+  @Bean
+  org.springframework.boot.health.contributor.HealthIndicator historyHealthIndicator(RetentionSweeper retention) {
+    return () -> (retention.unwell() ? org.springframework.boot.health.contributor.Health.status("DEGRADED")
+        : org.springframework.boot.health.contributor.Health.up()).withDetails(retention.status()).build();
+  }
+
   @Bean
   IngestPipeline ingestPipeline(KafkaProperties kafka, IngestProperties props, RecordDecoder decoder,
       SegmentWriter writer, DeadLetters deadLetters, ShortcutNotifier shortcuts, StorageBootstrap storage,

@@ -91,6 +91,8 @@ public final class RetentionSweeper implements SmartLifecycle {
   private final Map<Level, Counter> deletedObjects = new EnumMap<>(Level.class);
   private final Map<Level, AtomicLong> behind = new EnumMap<>(Level.class);
   private volatile Disposable running;
+  private volatile long lastSweepMillis = -1;
+  private volatile String lastFailure;
 
   /**
    * {@code partitions}: how many partitions the reports topic has (the packs of each are looked
@@ -130,6 +132,17 @@ public final class RetentionSweeper implements SmartLifecycle {
    * level's due hours, at most {@code maxHoursPerSweep} per level, and lets go of the lease.
    */
   public Mono<Sweep> sweep() {
+    return sweepOnce()
+        .doOnNext(done -> {
+          if (done.leased()) {
+            lastSweepMillis = clockMillis.getAsLong();
+            lastFailure = null;
+          }
+        })
+        .doOnError(e -> lastFailure = Instant.ofEpochMilli(clockMillis.getAsLong()) + ": " + e);
+  }
+
+  private Mono<Sweep> sweepOnce() {
     return acquire().flatMap(cursors -> {
           Map<Level, Long> at = new EnumMap<>(cursors);
           Map<Level, Integer> hours = new EnumMap<>(Level.class);
@@ -328,6 +341,28 @@ public final class RetentionSweeper implements SmartLifecycle {
         .onErrorResume(e -> Mono.empty());
   }
 
+  /**
+   * For health: whether it runs, when a sweep last ended well (epoch millis, -1 never), why the
+   * last one failed (null when it did not), and hours past retention not yet swept per level.
+   */
+  public Map<String, Object> status() {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("enabled", enabled);
+    out.put("lastSweep", lastSweepMillis < 0 ? "never" : Instant.ofEpochMilli(lastSweepMillis).toString());
+    if (lastFailure != null) {
+      out.put("lastFailure", lastFailure);
+    }
+    behind.forEach((level, hours) -> out.put("behindHours." + level.name().toLowerCase(java.util.Locale.ROOT),
+        hours.get()));
+    return out;
+  }
+
+  /** Whether the last sweep failed, or a level is more than two sweeps' worth of hours behind. */
+  public boolean unwell() {
+    return enabled && (lastFailure != null
+        || behind.values().stream().anyMatch(h -> h.get() > 2L * props.maxHoursPerSweep()));
+  }
+
   @Override
   public synchronized void start() {
     if (running != null || !enabled) {
@@ -337,10 +372,11 @@ public final class RetentionSweeper implements SmartLifecycle {
         props.minute(), props.hour(), props.interval());
     running = Flux.interval(Duration.ofSeconds(30), props.interval())
         .onBackpressureDrop()
-        .concatMap(i -> sweep().onErrorResume(e -> {
-          log.warn("Retention sweep failed, the next one goes on from where it stopped: {}", e.toString());
-          return Mono.empty();
-        }), 1)
+        .concatMap(i -> sweep()
+            .onErrorResume(e -> {
+              log.warn("Retention sweep failed, the next one goes on from where it stopped: {}", e.toString());
+              return Mono.empty();
+            }), 1)
         .subscribe();
   }
 

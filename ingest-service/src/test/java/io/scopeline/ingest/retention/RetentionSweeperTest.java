@@ -1,6 +1,7 @@
 package io.scopeline.ingest.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scopeline.codec.ReportCodec;
@@ -243,5 +244,22 @@ class RetentionSweeperTest {
     TenantHours other = new TenantHours(dynamo, TABLE, Duration.ofSeconds(10));
     Mono.when(catalog.record(index, t, h), other.record(index, t, h + QUANTUM)).block();
     assertThat(rowsUnder(StorageKeys.catalogHashKey(h))).containsExactly(t.value());
+  }
+
+  @Test
+  void aFailedSweepShowsInTheStatusUntilOneSucceeds() {
+    AtomicLong now = new AtomicLong(System.currentTimeMillis());
+    RetentionSweeper broken = new RetentionSweeper(s3, dynamo, BUCKET, "no_such_table", compactor, catalog,
+        retention(), PARTITIONS, new SimpleMeterRegistry(), now::get, Duration.ofSeconds(10), "replica-3", true);
+    assertThat(broken.status()).containsEntry("lastSweep", "never");
+    assertThatThrownBy(() -> broken.sweep().block())
+        .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class);
+    assertThat(broken.unwell()).isTrue();
+    assertThat(broken.status().get("lastFailure").toString()).contains("ResourceNotFoundException");
+
+    RetentionSweeper working = sweeper("replica-3", now);
+    working.sweep().block();
+    assertThat(working.unwell()).isFalse();
+    assertThat(working.status()).doesNotContainKey("lastFailure").doesNotContainEntry("lastSweep", "never");
   }
 }
