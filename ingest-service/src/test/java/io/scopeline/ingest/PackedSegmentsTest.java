@@ -150,8 +150,9 @@ class PackedSegmentsTest extends IngestTestBase {
       before = whole(pack);
       // Rows cannot be written: the crash comes after the pack is stored, before its rows are.
       pipeline.kill();
-      // A real crash ends the index writer's calls too; here they end when their attempt fails.
-      await().atMost(30, TimeUnit.SECONDS).until(() -> meters.get("scopeline.ingest.index.waiting").gauge().value() == 0);
+      // A real crash ends the index writer's calls too; here they end when their attempt fails,
+      // which against a stopped DynamoDB Local took over 30 s once on a loaded CI machine.
+      await().atMost(120, TimeUnit.SECONDS).until(() -> meters.get("scopeline.ingest.index.waiting").gauge().value() == 0);
     } finally {
       dynamoServer.restart();
     }
