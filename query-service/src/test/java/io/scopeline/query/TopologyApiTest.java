@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -336,6 +337,11 @@ class TopologyApiTest extends QueryTestBase {
 
   /** A quantum in which process {@code fromPid} connects to process {@code toPid}, both on host h. */
   private static Report connection(long ts, int fromPid, String fromName, int toPid, String toName) {
+    return connection(ts, fromPid, fromName, toPid, toName, 5000 + toPid);
+  }
+
+  /** As above, the server listening on {@code port}. */
+  private static Report connection(long ts, int fromPid, String fromName, int toPid, String toName, int port) {
     Report.Builder b = Report.builder().ts(ts).windowNanos(3_000_000_000L);
     for (io.scopeline.model.TopologyType type : io.scopeline.model.TopologyType.values()) {
       b.topology(type, type.defaultTopology());
@@ -351,7 +357,7 @@ class TopologyApiTest extends QueryTestBase {
           .withLatest("pid", ts, "" + pids[i]).withLatest("name", ts, names[i]).withLatest("host_node_id", ts, "h;<host>"));
     }
     String client = ";10.0.0.1;" + (40000 + fromPid);
-    String server = ";10.0.0.1;" + (5000 + toPid);
+    String server = ";10.0.0.1;" + port;
     endpoints = endpoints
         .withNode(io.scopeline.model.Node.of(client, "endpoint").withLatest("pid", ts, "" + fromPid)
             .withLatest("host_node_id", ts, "h;<host>")
@@ -399,6 +405,31 @@ class TopologyApiTest extends QueryTestBase {
         .expectStatus().isBadRequest();
     http.get().uri("/api/topology/nope/edges").header(WireHeaders.ORG_ID, tenant.value()).exchange()
         .expectStatus().isNotFound();
+  }
+
+  @Test
+  void aLongWindowKeepsEachConnectionOnTheProcessThatHeldTheAddressThen() throws Exception {
+    TenantId tenant = TenantId.of("owners-" + System.nanoTime());
+    long minute = 60_000_000_000L;
+    // The database restarted between the two quanta: pid 200, then pid 201, behind one address.
+    long before = now() - 20 * minute;
+    long after = now() - 5 * minute;
+    store(tenant, before, 0, connection(before, 100, "cron", 200, "db-v1", 5432));
+    store(tenant, after, 0, connection(after, 100, "cron", 201, "db-v2", 5432));
+
+    byte[] body = http.get().uri("/api/topology/processes?window=1h").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    var nodes = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body).get("nodes");
+    Map<String, String> labels = new java.util.HashMap<>();
+    nodes.properties().forEach(e -> labels.put(e.getKey(), e.getValue().get("label").asString()));
+    List<String> edges = new ArrayList<>();
+    nodes.properties().forEach(e -> {
+      if (e.getValue().has("adjacency")) {
+        e.getValue().get("adjacency").valueStream()
+            .forEach(to -> edges.add(labels.get(e.getKey()) + " -> " + labels.get(to.asString())));
+      }
+    });
+    assertThat(edges).containsExactlyInAnyOrder("cron -> db-v1", "cron -> db-v2");
   }
 
   private static String iso(long epochNanos) {

@@ -93,6 +93,21 @@ public final class Rollups {
     return null;
   }
 
+  /**
+   * When the data under any stored key starts (epoch nanos): a roll-up's start, a segment's
+   * quantum start, a shortcut report's arrival; -1 for other keys. Sorting by it puts a window's
+   * pieces in time order.
+   */
+  public static long dataStartOf(String key) {
+    Level level = levelOf(key);
+    if (level != null) {
+      return startOf(key);
+    }
+    String name = StorageKeys.segmentName(key);
+    return StorageKeys.isShortcutKey(name) ? StorageKeys.shortcutTimeOfObjectKey(name)
+        : StorageKeys.quantumStartOfObjectKey(name);
+  }
+
   /** The start (epoch nanos) of a roll-up object key, or -1 when it is not one. */
   public static long startOf(String objectKey) {
     Level level = levelOf(objectKey);

@@ -32,7 +32,10 @@ public final class Ids {
     return "group:" + topology + ":" + key;
   }
 
-  /** The parts of {@code <scope>;<addr>;<port>}, or null. */
+  /**
+   * The parts of {@code <scope>;<addr>;<port>}, or null; a suffix {@code ;<owner tag>} that
+   * {@link EndpointOwners} adds to an endpoint held by an earlier owner is not part of the port.
+   */
   public static String[] parseEndpoint(String id) {
     int a = id.indexOf(';');
     if (a < 0) {
@@ -42,7 +45,16 @@ public final class Ids {
     if (b < 0) {
       return null;
     }
-    return new String[] {id.substring(0, a), id.substring(a + 1, b), id.substring(b + 1)};
+    int c = id.indexOf(';', b + 1);
+    return new String[] {id.substring(0, a), id.substring(a + 1, b), id.substring(b + 1, c < 0 ? id.length() : c)};
+  }
+
+  /** An endpoint id without the owner tag {@link EndpointOwners} may have added: the address and port. */
+  public static String untaggedEndpoint(String id) {
+    int a = id.indexOf(';');
+    int b = a < 0 ? -1 : id.indexOf(';', a + 1);
+    int c = b < 0 ? -1 : id.indexOf(';', b + 1);
+    return c < 0 ? id : id.substring(0, c);
   }
 
   /** The part before {@code ;<tag>} of a node id, or the whole id when it has no ';'. */

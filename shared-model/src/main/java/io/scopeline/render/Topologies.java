@@ -45,6 +45,11 @@ public final class Topologies {
           if (pid == null || hasMoreThanOneConnection(n, endpoints)) {
             return null;
           }
+          // The process the pid named in the endpoint's own time, where a long window says so.
+          String owner = n.get(EndpointOwners.PROCESS);
+          if (owner != null) {
+            return owner;
+          }
           String host = Ids.hostId(n);
           return host.isEmpty() ? null : host + ";" + pid;
         }, TopologyType.PROCESS, ENDPOINTS, select(TopologyType.PROCESS)).render(ctx);
@@ -116,7 +121,7 @@ public final class Topologies {
 
   static final Renderer CONTAINERS = memo(filter(n -> !"deleted".equals(n.get(Keys.CONTAINER_STATE)),
       reduce(mapRewritingInPlace(Topologies::process2Container, COLORED_PROCESSES),
-          connectionJoin(Topologies::container2Ips, TopologyType.CONTAINER))));
+          connectionJoin(Topologies::container2Ips, TopologyType.CONTAINER, EndpointOwners.CONTAINER))));
 
   /** Containers with their image's name, size and role, and the image parent by name. */
   static final Renderer CONTAINERS_WITH_IMAGE_NAMES = memo(ctx -> {
@@ -162,7 +167,7 @@ public final class Topologies {
           reduce(propagateSingleMetrics(CONTAINER,
                   map(map2Parent(List.of(POD), Ids.UNMANAGED_PREFIX),
                       filter(n -> Filters.isRunning(n) && !Filters.isPauseContainer(n), CONTAINERS_WITH_IMAGE_NAMES))),
-              connectionJoin(Topologies::pod2Ips, TopologyType.POD),
+              connectionJoin(Topologies::pod2Ips, TopologyType.POD, EndpointOwners.POD),
               Volumes.RENDERER)))));
 
   static final Renderer SERVICES = when(HAS_KUBERNETES,
@@ -202,7 +207,8 @@ public final class Topologies {
 
   /**
    * A source endpoint connected to several remote endpoints may have been reused by another
-   * process, so its pid cannot be trusted; NAT copies of one remote endpoint count once.
+   * process, so its pid cannot be trusted; NAT copies of one remote endpoint count once, and so do
+   * the holders of one address over a long window ({@link EndpointOwners}).
    */
   private static boolean hasMoreThanOneConnection(RNode n, Map<String, RNode> endpoints) {
     if (n.adjacency().size() < 2) {
@@ -212,7 +218,7 @@ public final class Topologies {
     for (String id : n.adjacency()) {
       RNode ep = endpoints.get(id);
       String copyOf = ep == null ? null : ep.get(Keys.COPY_OF);
-      String real = copyOf != null ? copyOf : id;
+      String real = Ids.untaggedEndpoint(copyOf != null ? copyOf : id);
       if (first == null) {
         first = real;
       } else if (!first.equals(real)) {
@@ -380,31 +386,55 @@ public final class Topologies {
 
   // ---- IP joins ------------------------------------------------------------------------------
 
-  /** Joins endpoints onto the nodes of {@code topology} whose IPs (or host:port mappings) they carry. */
-  private static Renderer connectionJoin(Function<RNode, List<String>> toIps, TopologyType topology) {
+  /**
+   * Joins endpoints onto the nodes of {@code topology} whose IPs (or host:port mappings) they carry.
+   * An endpoint that carries the owner it had in its own time ({@code ownerKey}, set by
+   * {@link EndpointOwners} when pieces of a long window are merged) joins that owner or nothing:
+   * the window's IPs may name a later holder of the address.
+   */
+  private static Renderer connectionJoin(Function<RNode, List<String>> toIps, TopologyType topology,
+      String ownerKey) {
     Renderer targets = select(topology);
     return ctx -> {
-      Map<String, String> byIp = new HashMap<>();
-      for (RNode n : targets.render(ctx).nodes().values()) {
-        for (String ip : toIps.apply(n)) {
-          byIp.merge(ip, n.id(), (a, b) -> ""); // an IP shared by several nodes says nothing
-        }
-      }
+      Map<String, RNode> nodes = targets.render(ctx).nodes();
+      IpOwners byIp = new IpOwners(nodes.values(), toIps);
       return Render.mapEndpoints(m -> {
-        String[] p = Ids.parseEndpoint(m.id());
-        if (p == null) {
-          return null;
+        String owner = m.get(ownerKey);
+        if (owner != null) {
+          return nodes.containsKey(owner) ? owner : null;
         }
-        String id = byIp.get(Ids.scopedEndpoint(p[0], p[1], ""));
-        if (id == null) {
-          id = byIp.get(Ids.scopedEndpoint(p[0], p[1], p[2]));
-        }
-        return id == null || id.isEmpty() ? null : id;
+        return byIp.owner(m.id());
       }, topology, ENDPOINTS, targets).render(ctx);
     };
   }
 
-  private static List<String> container2Ips(RNode m) {
+  /** Which node of a topology an endpoint's address belongs to, by the IPs and port mappings the nodes carry. */
+  static final class IpOwners {
+    private final Map<String, String> byIp = new HashMap<>();
+
+    IpOwners(Collection<RNode> targets, Function<RNode, List<String>> toIps) {
+      for (RNode n : targets) {
+        for (String ip : toIps.apply(n)) {
+          byIp.merge(ip, n.id(), (a, b) -> ""); // an IP shared by several nodes says nothing
+        }
+      }
+    }
+
+    /** The id of the one node holding the endpoint's address (or its host:port), or null. */
+    String owner(String endpointId) {
+      String[] p = Ids.parseEndpoint(endpointId);
+      if (p == null) {
+        return null;
+      }
+      String id = byIp.get(Ids.scopedEndpoint(p[0], p[1], ""));
+      if (id == null) {
+        id = byIp.get(Ids.scopedEndpoint(p[0], p[1], p[2]));
+      }
+      return id == null || id.isEmpty() ? null : id;
+    }
+  }
+
+  static List<String> container2Ips(RNode m) {
     if (m.get(Keys.DOES_NOT_MAKE_CONNECTIONS) != null || m.get(Keys.CONTAINER_IN_HOST_NETWORK) != null) {
       return List.of();
     }
@@ -434,7 +464,7 @@ public final class Topologies {
     return addr.startsWith("127.") || addr.equals("::1");
   }
 
-  private static List<String> pod2Ips(RNode m) {
+  static List<String> pod2Ips(RNode m) {
     if (m.get(Keys.K8S_IN_HOST_NETWORK) != null) {
       return List.of();
     }

@@ -9,11 +9,12 @@ import io.scopeline.keys.StorageKeys;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
 import io.scopeline.model.ReportUpgrade;
-import io.scopeline.model.Reports;
+import io.scopeline.render.EndpointOwners;
 import io.scopeline.service.storage.IndexRows;
 import io.scopeline.service.storage.SegmentObjects;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +33,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * Compacts one tenant-hour: its indexed quanta merged per minute into minute roll-ups, and those
  * into the hour's roll-up (metric samples thinned to the level's {@code sampleNanos}), each stored
  * (S3) then indexed (DynamoDB). Quanta are merged as readers
- * see them (upgraded), in key order, and roll-up keys end in a digest of their bytes, so running
+ * see them (upgraded), in key order (time order), keeping an address's connections on whoever held it
+ * at the time ({@link EndpointOwners}), and roll-up keys end in a digest of their bytes, so running
  * it again over the same quanta writes the same keys and bytes: any replica may run it, a repeat
  * is harmless, and one over late data replaces the rows with roll-ups that hold it.
  */
@@ -97,12 +99,14 @@ public final class HourCompactor {
             long quantum = StorageKeys.quantumStartOfObjectKey(StorageKeys.segmentName(key));
             byMinute.computeIfAbsent(Rollups.Level.MINUTE.startOf(quantum), m -> new ArrayList<>()).add(key);
           }
-          byMinute.values().forEach(l -> l.sort(null));
+          byMinute.values().forEach(l -> l.sort(
+              Comparator.comparingLong(Rollups::dataStartOf).thenComparing(Comparator.naturalOrder())));
           // One minute at a time: what is in memory is one minute's quanta and the merged minutes.
           return Flux.fromIterable(byMinute.entrySet())
               .concatMap(e -> minute(tenant, e.getKey(), e.getValue(), startedAtMillis))
               .collectList()
-              .flatMap(minutes -> Mono.fromCallable(() -> Reports.merge(minutes.stream().map(Stored::report).toList())
+              .flatMap(minutes -> Mono.fromCallable(
+                      () -> EndpointOwners.merge(minutes.stream().map(Stored::report).toList())
                       .withMetricsDownsampled(Rollups.Level.HOUR.sampleNanos()))
                   .subscribeOn(cpu)
                   .flatMap(merged -> store(tenant, Rollups.Level.HOUR, hour, merged, startedAtMillis))
@@ -122,7 +126,7 @@ public final class HourCompactor {
         .map(bytes -> ReportUpgrade.upgrade(ReportCodec.decode(bytes, ReportFormat.MSGPACK_GZIP,
             ReportLimits.UNLIMITED)))
         .collectList()
-        .map(quanta -> Reports.merge(quanta).withMetricsDownsampled(Rollups.Level.MINUTE.sampleNanos()))
+        .map(quanta -> EndpointOwners.merge(quanta).withMetricsDownsampled(Rollups.Level.MINUTE.sampleNanos()))
         .flatMap(merged -> store(tenant, Rollups.Level.MINUTE, minuteStart, merged, startedAtMillis));
   }
 

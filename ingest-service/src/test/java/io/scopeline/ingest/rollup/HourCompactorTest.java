@@ -13,6 +13,7 @@ import io.scopeline.model.Report;
 import io.scopeline.model.ReportUpgrade;
 import io.scopeline.model.Reports;
 import io.scopeline.model.TopologyType;
+import io.scopeline.render.EndpointOwners;
 import io.scopeline.service.storage.IndexRows;
 import io.scopeline.testsupport.SharedInfrastructure;
 import java.time.Duration;
@@ -115,7 +116,7 @@ class HourCompactorTest {
 
   /** The quanta merged as readers see them, with metric samples thinned as {@code level} keeps them. */
   private static Report asReadersSeeThem(List<Report> quanta, Rollups.Level level) {
-    return Reports.merge(quanta.stream().map(ReportUpgrade::upgrade).toList())
+    return EndpointOwners.merge(quanta.stream().map(ReportUpgrade::upgrade).toList())
         .withMetricsDownsampled(level.sampleNanos());
   }
 
@@ -203,6 +204,55 @@ class HourCompactorTest {
     assertThat(rollupRows(tenant, Rollups.Level.HOUR, hour)).containsExactly(later.hourKey());
     assertThat(bytes(first.minuteKeys().get(2))).as("an object never changes under a reader")
         .isEqualTo(stored.get(first.minuteKeys().get(2)));
+  }
+
+  /**
+   * A quantum in which a caller (pid 7 on host b) talks to {@code ;10.0.0.1;80}, held by
+   * process {@code pid} named {@code name} on host a: a server restarted between two quanta is a
+   * new pid behind the same address.
+   */
+  private static Report callQuantum(long at, int pid, String name) {
+    Report.Builder b = Report.builder().ts(at).windowNanos(QUANTUM);
+    b.topology(TopologyType.PROCESS, TopologyType.PROCESS.defaultTopology()
+        .withNode(Node.of("a;" + pid, "process").withLatest("pid", at, "" + pid).withLatest("name", at, name)
+            .withLatest("host_node_id", at, "a;<host>"))
+        .withNode(Node.of("b;7", "process").withLatest("pid", at, "7").withLatest("name", at, "client")
+            .withLatest("host_node_id", at, "b;<host>")));
+    b.topology(TopologyType.ENDPOINT, TopologyType.ENDPOINT.defaultTopology()
+        .withNode(Node.of(";10.0.0.1;80", "endpoint").withLatest("pid", at, "" + pid)
+            .withLatest("host_node_id", at, "a;<host>"))
+        .withNode(Node.of(";10.0.0.2;5000", "endpoint").withLatest("pid", at, "7")
+            .withLatest("host_node_id", at, "b;<host>").withAdjacency(io.scopeline.model.StringSet.of(";10.0.0.1;80"))));
+    return b.build();
+  }
+
+  @Test
+  void rollUpsKeepAConnectionOnTheProcessThatHeldTheAddressThen() {
+    TenantId tenant = TenantId.of("rollup-owners-" + System.nanoTime());
+    long hour = pastHour(7);
+    long early = hour + 10 * 60_000_000_000L;
+    long late = hour + 40 * 60_000_000_000L;
+    store(tenant, early, 0, 0, callQuantum(early, 100, "server-v1"));
+    store(tenant, late, 0, 1, callQuantum(late, 200, "server-v2"));
+
+    HourCompactor.Result r = compactor.compact(tenant, hour).block();
+
+    // In the hour, the call at :10 went to v1 (pid 100), the call at :40 to v2 (pid 200).
+    List<String> expected = List.of("b;7 -> a;100", "b;7 -> a;200");
+    Report hourRollup = read(r.hourKey());
+    assertThat(processEdges(hourRollup)).isEqualTo(expected);
+    assertThat(hourRollup.topology(TopologyType.ENDPOINT).nodes().keyAt(1)).startsWith(";10.0.0.1;80;")
+        .as("the earlier holder's endpoint is its own node");
+    // Merged plainly, the address's newest pid wins and v1 is never called.
+    assertThat(processEdges(Reports.merge(List.of(read(r.minuteKeys().get(0)), read(r.minuteKeys().get(1))))))
+        .isEqualTo(List.of("b;7 -> a;200"));
+  }
+
+  private static List<String> processEdges(Report r) {
+    List<String> out = new ArrayList<>();
+    new io.scopeline.render.Views(r).summaries("processes", Map.of()).orElseThrow()
+        .forEach((id, n) -> n.adjacency().forEach(to -> out.add(id + " -> " + to)));
+    return out.stream().sorted().toList();
   }
 
   @Test

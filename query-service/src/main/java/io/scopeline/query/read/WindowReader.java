@@ -4,13 +4,15 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.scopeline.keys.TenantId;
 import io.scopeline.model.Report;
-import io.scopeline.model.Reports;
+import io.scopeline.keys.Rollups;
 import io.scopeline.query.QueryProperties;
+import io.scopeline.render.EndpointOwners;
 import io.scopeline.render.Views;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +139,12 @@ public final class WindowReader {
             e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
   }
 
-  private Mono<Window> read(TenantId tenant, List<String> keys) {
+  /**
+   * The pieces under {@code keys} merged in time order, an address's connections kept on whoever
+   * held it at the time ({@link EndpointOwners}).
+   */
+  private Mono<Window> read(TenantId tenant, List<String> unordered) {
+    List<String> keys = unordered.stream().sorted(Comparator.comparingLong(Rollups::dataStartOf)).toList();
     String identity = identity(tenant, keys);
     Report cached = merged.getIfPresent(identity);
     if (cached != null) {
@@ -146,7 +153,7 @@ public final class WindowReader {
     return Flux.fromIterable(keys)
         .flatMapSequential(key -> reports.get(tenant, key), props.fetchConcurrency())
         .collectList().map(list -> {
-          Report r = Reports.merge(list);
+          Report r = EndpointOwners.merge(list);
           merged.put(identity, r);
           return new Window(r, Duration.ZERO, identity);
         });
