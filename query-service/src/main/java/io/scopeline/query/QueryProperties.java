@@ -27,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param wsMaxPerTenant open topology WebSockets per tenant on this replica; more are closed
  *     with the reason (1013, try again later)
  * @param wsMaxPerReplica open topology WebSockets on this replica in all
+ * @param wsWindowMinTick a topology WebSocket with {@code window=} sends a frame at most this
+ *     often, whatever its {@code t=}: each frame reads and merges the whole long window
  */
 @ConfigurationProperties("scopeline.query")
 public record QueryProperties(
@@ -43,4 +45,5 @@ public record QueryProperties(
     @DefaultValue("500ms") Duration liveMinVersionInterval,
     @DefaultValue("100ms") Duration wsMinTick,
     @DefaultValue("5000") int wsMaxPerTenant,
-    @DefaultValue("20000") int wsMaxPerReplica) {}
+    @DefaultValue("20000") int wsMaxPerReplica,
+    @DefaultValue("15s") Duration wsWindowMinTick) {}

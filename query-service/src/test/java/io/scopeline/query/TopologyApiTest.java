@@ -310,6 +310,33 @@ class TopologyApiTest extends QueryTestBase {
   }
 
   @Test
+  void theRawReportAndTopologySocketsTakeALongWindowToo() throws Exception {
+    TenantId tenant = TenantId.of("window-everywhere-" + System.nanoTime());
+    long minute = 60_000_000_000L;
+    store(tenant, now() - 20 * minute, 0, host("twenty-minutes-ago", now() - 20 * minute));
+    store(tenant, now() - 1_000_000_000L, 0, host("current", now()));
+
+    String longReport = http.get().uri("/api/report?window=1h").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    assertThat(longReport).contains("twenty-minutes-ago;<host>", "current;<host>");
+    String liveReport = http.get().uri("/api/report").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    assertThat(liveReport).contains("current;<host>").doesNotContain("twenty-minutes-ago");
+
+    try (Watcher w = new Watcher(port, tenant.value(), "/api/topology/hosts/ws?t=1s&window=1h")) {
+      assertThat(w.next(Duration.ofSeconds(10))).contains("twenty-minutes-ago;<host>", "current;<host>");
+    }
+    String at = java.time.Instant.ofEpochSecond(0, now() - 10 * minute).toString();
+    try (Watcher w = new Watcher(port, tenant.value(), "/api/topology/hosts/ws?timestamp=" + at + "&window=30m")) {
+      assertThat(w.next(Duration.ofSeconds(10))).contains("twenty-minutes-ago;<host>").doesNotContain("current");
+    }
+    http.get().uri("/api/topology/hosts/ws?window=soon").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("window must be"));
+    http.get().uri("/api/report?window=0s").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("window must be"));
+  }
+
+  @Test
   void aTimeWhoseQuantaRetentionDeletedReadsTheFinestRollUpStillKept() throws Exception {
     TenantId tenant = TenantId.of("expired-" + System.nanoTime());
     long minute = 60_000_000_000L;

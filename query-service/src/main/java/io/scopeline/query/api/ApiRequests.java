@@ -90,6 +90,17 @@ public final class ApiRequests {
     return d;
   }
 
+  /**
+   * The window a request names: ending at {@code at} (null: now, live) of the default length, or
+   * of {@code window} when given — then read from the stores even for now, since only the live
+   * window of the default length is kept.
+   */
+  public static Mono<io.scopeline.query.read.WindowReader.Window> windowAt(
+      io.scopeline.query.read.WindowReader windows, TenantId tenant, Long at, Duration window) {
+    long end = at == null ? nowNanos() : at;
+    return window == null ? windows.window(tenant, end, at == null) : windows.past(tenant, end, window);
+  }
+
   /** The {@code timestamp=} time travel target in epoch nanos, or null for "now". Bad → 400. */
   public static Long timestamp(String value) {
     return time("timestamp", value);

@@ -46,7 +46,8 @@ public final class ScopeApi {
     return Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
-      return windows.window(tenant, at == null ? ApiRequests.nowNanos() : at, at == null);
+      java.time.Duration window = ApiRequests.window(request.queryParam("window").orElse(null));
+      return ApiRequests.windowAt(windows, tenant, at, window);
     })
         .publishOn(encodeScheduler)
         .flatMap(w -> {

@@ -104,7 +104,8 @@ public final class TopologyApi {
       }
       Censoring censoring = ApiRequests.censoring(request);
       java.time.Duration window = ApiRequests.window(request.queryParam("window").orElse(null));
-      return Mono.zip(windowAt(tenant, from, window), windowAt(tenant, requestedTo == null ? null : to, window))
+      return Mono.zip(ApiRequests.windowAt(windows, tenant, from, window),
+              ApiRequests.windowAt(windows, tenant, requestedTo == null ? null : to, window))
           .publishOn(cpu)
           .flatMap(both -> {
             Map<String, NodeSummary> before = views.of(both.getT1(), censoring).summaries(name, query).orElse(Map.of());
@@ -200,7 +201,7 @@ public final class TopologyApi {
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
       java.time.Duration window = ApiRequests.window(request.queryParam("window").orElse(null));
       Censoring censoring = ApiRequests.censoring(request);
-      return windowAt(tenant, at, window)
+      return ApiRequests.windowAt(windows, tenant, at, window)
           .publishOn(cpu)
           .flatMap(w -> {
             EncodedBody encoded = body.of(w, censoring, () -> views.of(w, censoring), gzip);
@@ -222,15 +223,6 @@ public final class TopologyApi {
           });
     });
     return recoverRejections(response);
-  }
-
-  /**
-   * The window ending at {@code at} (null: now, live) of the default length, or of {@code window}
-   * when given — then read from the stores even for now, since only the live window is kept.
-   */
-  private Mono<WindowReader.Window> windowAt(TenantId tenant, Long at, java.time.Duration window) {
-    long end = at == null ? ApiRequests.nowNanos() : at;
-    return window == null ? windows.window(tenant, end, at == null) : windows.past(tenant, end, window);
   }
 
   private static Mono<ServerResponse> recoverRejections(Mono<ServerResponse> response) {

@@ -81,8 +81,9 @@ public final class TopologySocket implements WebSocketHandler {
     meters.gauge("scopeline.query.ws.open", open);
   }
 
+  /** A watch request; {@code travelStart} null: now; {@code window} null: the default (live) window. */
   private record Watch(TenantId tenant, String topology, Map<String, List<String>> query, Duration tick,
-      Long travelStart, Censoring censoring) {}
+      Long travelStart, Duration window, Censoring censoring) {}
 
   /** Reads a watch request; throws {@link Rejected} with Scope's status when it is bad. */
   private Watch watch(URI uri, HttpHeaders headers) {
@@ -104,7 +105,12 @@ public final class TopologySocket implements WebSocketHandler {
       }
     }
     Long start = ApiRequests.timestamp(first(query, "timestamp"));
-    return new Watch(requests.tenant(headers), m.group(1), query, tick, start, ApiRequests.censoring(query, headers));
+    Duration window = ApiRequests.window(first(query, "window"));
+    if (window != null && tick.compareTo(props.wsWindowMinTick()) < 0) {
+      tick = props.wsWindowMinTick();
+    }
+    return new Watch(requests.tenant(headers), m.group(1), query, tick, start, window,
+        ApiRequests.censoring(query, headers));
   }
 
   private static String first(Map<String, List<String>> q, String key) {
@@ -134,7 +140,7 @@ public final class TopologySocket implements WebSocketHandler {
       log.info("Refused a topology socket of {}: {}", w.tenant(), limit);
       return session.close(new CloseStatus(TRY_AGAIN_LATER, limit));
     }
-    Flux<Object> frames = w.travelStart() == null
+    Flux<Object> frames = w.travelStart() == null && w.window() == null
         ? streams.frames(w.tenant(), w.topology(), w.query(), w.censoring(), w.tick()).cast(Object.class)
         : travelling(w).cast(Object.class);
     Flux<Object> pings = Flux.interval(props.wsPingInterval(), props.wsPingInterval()).map(i -> PING);
@@ -210,12 +216,16 @@ public final class TopologySocket implements WebSocketHandler {
     openByTenant.computeIfPresent(tenant, (k, n) -> n <= 1 ? null : n - 1);
   }
 
-  /** A time-travelling view: its own window each tick, diffed against its own previous frame. */
+  /**
+   * A time-travelling view, or one of a long window: its own window each tick, read from the
+   * stores and diffed against its own previous frame.
+   */
   private Flux<byte[]> travelling(Watch w) {
     long connectedAt = ApiRequests.nowNanos();
+    long start = w.travelStart() == null ? connectedAt : w.travelStart();
     AtomicReference<Map<String, NodeSummary>> previous = new AtomicReference<>();
     return Flux.interval(Duration.ZERO, w.tick()).onBackpressureDrop()
-        .concatMap(x -> windows.past(w.tenant(), w.travelStart() + (ApiRequests.nowNanos() - connectedAt))
+        .concatMap(x -> pastWindow(w, start + (ApiRequests.nowNanos() - connectedAt))
             .publishOn(cpu)
             .map(window -> views.of(window, w.censoring()).summaries(w.topology(), w.query())
                 .orElseThrow())
@@ -228,5 +238,9 @@ public final class TopologySocket implements WebSocketHandler {
           return JsonOut.bytes(before == null ? TopologyDiff.of(Map.of(), summaries, true)
               : TopologyDiff.of(before, summaries, false));
         });
+  }
+
+  private Mono<WindowReader.Window> pastWindow(Watch w, long at) {
+    return w.window() == null ? windows.past(w.tenant(), at) : windows.past(w.tenant(), at, w.window());
   }
 }
