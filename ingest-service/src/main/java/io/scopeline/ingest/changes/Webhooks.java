@@ -9,6 +9,9 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -24,7 +27,8 @@ import reactor.util.retry.Retry;
  * POSTs change events to the configured webhooks: one JSON body {@code {"events": [...]}} per
  * tenant and batch, signed ({@code X-Scopeline-Signature: sha256=<hex HMAC-SHA256 of the body>}),
  * retried with backoff on connection errors, 5xx and 429, up to {@code webhookAttempts} times.
- * Deliveries queue apart from detection, so a slow receiver holds up neither ingest nor Kafka.
+ * Deliveries queue apart from detection, so a slow receiver holds up neither ingest nor Kafka;
+ * at shutdown those queued are made first, for a while.
  */
 final class Webhooks implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
@@ -43,7 +47,10 @@ final class Webhooks implements AutoCloseable {
 
   private final ChangeProperties props;
   private final HttpClient http = HttpClient.create().responseTimeout(Duration.ofSeconds(10));
-  private final Sinks.Many<Delivery> queue = Sinks.many().unicast().onBackpressureBuffer(Queues.<Delivery>get(10_000).get());
+  /** Deliveries waiting or under way; null while stopped. */
+  private volatile Sinks.Many<Delivery> queue;
+  private final AtomicInteger pending = new AtomicInteger();
+  private CountDownLatch drained;
   private final Counter delivered;
   private final Counter failed;
   private final Counter dropped;
@@ -74,7 +81,11 @@ final class Webhooks implements AutoCloseable {
 
   synchronized void start() {
     if (worker == null && !props.webhooks().isEmpty()) {
-      worker = queue.asFlux().flatMap(this::deliver, CONCURRENT).subscribe();
+      Sinks.Many<Delivery> q = Sinks.many().unicast().onBackpressureBuffer(Queues.<Delivery>get(10_000).get());
+      CountDownLatch done = new CountDownLatch(1);
+      drained = done;
+      queue = q;
+      worker = q.asFlux().flatMap(this::deliver, CONCURRENT).doFinally(s -> done.countDown()).subscribe();
     }
   }
 
@@ -94,11 +105,16 @@ final class Webhooks implements AutoCloseable {
         }
         g.writeEndArray();
       }).getBytes(StandardCharsets.UTF_8);
-      Sinks.EmitResult r;
-      synchronized (queue) {
-        r = queue.tryEmitNext(new Delivery(hook, body, events.get(0).id()));
+      Sinks.Many<Delivery> q = queue;
+      Sinks.EmitResult r = Sinks.EmitResult.FAIL_TERMINATED;
+      pending.incrementAndGet(); // before the emit: the delivery may finish before it returns
+      if (q != null) {
+        synchronized (q) {
+          r = q.tryEmitNext(new Delivery(hook, body, events.get(0).id()));
+        }
       }
       if (r.isFailure()) {
+        pending.decrementAndGet();
         dropped.increment();
       }
     }
@@ -125,14 +141,40 @@ final class Webhooks implements AutoCloseable {
           log.warn("Webhook delivery {} to {} given up: {}", d.id(), d.hook().url(),
               (e.getCause() != null && reactor.core.Exceptions.isRetryExhausted(e) ? e.getCause() : e).toString());
           return Mono.empty();
-        });
+        })
+        .doFinally(s -> pending.decrementAndGet());
   }
 
+  /** Deliveries queued or under way. */
+  int pending() {
+    return pending.get();
+  }
+
+  /**
+   * Stops taking deliveries and makes those already queued, for up to
+   * {@code webhookDrainTimeout}; the rest are dropped (and counted, and logged).
+   */
   @Override
   public synchronized void close() {
-    if (worker != null) {
-      worker.dispose();
-      worker = null;
+    if (worker == null) {
+      return;
     }
+    Sinks.Many<Delivery> q = queue;
+    queue = null;
+    synchronized (q) {
+      q.tryEmitComplete();
+    }
+    try {
+      if (!drained.await(props.webhookDrainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        int left = pending.get();
+        dropped.increment(left);
+        log.warn("{} webhook deliveries not made within {} of shutdown are dropped (the Kafka topic has their events)",
+            left, props.webhookDrainTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    worker.dispose();
+    worker = null;
   }
 }

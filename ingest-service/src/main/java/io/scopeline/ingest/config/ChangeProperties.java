@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRemembered edges and external destinations remembered per tenant; beyond it new ones
  *     are not announced (logged once)
  * @param webhookAttempts deliveries tried per webhook and batch, with backoff, before giving up
+ * @param webhookDrainTimeout at shutdown, deliveries already queued are made for up to this long;
+ *     what is left then is lost (the Kafka topic has every event)
  * @param webhooks where events are also POSTed: {@code url}, {@code secret} (HMAC-SHA256 key of
  *     the {@code X-Scopeline-Signature} header), {@code tenants} (empty: all)
  */
@@ -33,6 +35,7 @@ public record ChangeProperties(
     @DefaultValue("5m") Duration debounce,
     @DefaultValue("10000") int maxRemembered,
     @DefaultValue("6") int webhookAttempts,
+    @DefaultValue("10s") Duration webhookDrainTimeout,
     List<Webhook> webhooks) {
 
   /** A webhook: events of {@code tenants} (all when empty) are POSTed to {@code url}, signed with {@code secret}. */
@@ -60,7 +63,7 @@ public record ChangeProperties(
           + " containers, pods, hosts or processes)");
     }
     if (interval.isNegative() || disappearAfter.isNegative() || debounce.isNegative() || maxRemembered < 0
-        || webhookAttempts < 1) {
+        || webhookAttempts < 1 || webhookDrainTimeout.isNegative()) {
       throw new IllegalArgumentException("scopeline.changes: durations must not be negative, max-remembered not"
           + " negative, webhook-attempts at least 1");
     }

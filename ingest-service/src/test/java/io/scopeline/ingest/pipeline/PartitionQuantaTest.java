@@ -19,7 +19,12 @@ import reactor.core.publisher.Mono;
 class PartitionQuantaTest {
   private static final TopicPartition TP = new TopicPartition("reports", 0);
   private static final TenantId TENANT = TenantId.of("t");
-  private static final long BASE = (System.currentTimeMillis() - 600_000) * 1_000_000L;
+  /**
+   * On a quantum's start, so "n seconds after BASE" is in the quantum the tests mean (unaligned, a
+   * record a quantum later sometimes fell inside the grace and closed nothing: CI caught it).
+   */
+  private static final long BASE = Quanta.of(Duration.ofSeconds(3))
+      .startOf((System.currentTimeMillis() - 600_000) * 1_000_000L);
 
   private final List<Segment> written = new ArrayList<>();
   private final List<List<Segment>> batches = new ArrayList<>();
