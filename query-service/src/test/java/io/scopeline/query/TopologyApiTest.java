@@ -310,6 +310,27 @@ class TopologyApiTest extends QueryTestBase {
   }
 
   @Test
+  void aSearchKeepsTheMatchingNodesOfTheViewOverHttpAndWebSocket() throws Exception {
+    TenantId tenant = TenantId.of("search-" + System.nanoTime());
+    store(tenant, now() - 1_000_000_000L, 0, hosts(now(), "web-1", "5.10", "web-2", "6.1", "db", "6.1"));
+
+    assertThat(hostIds(tenant.value(), "q=web")).containsExactlyInAnyOrder("web-1;<host>", "web-2;<host>");
+    assertThat(hostIds(tenant.value(), "q=web&q=kernelversion:6")).containsExactly("web-2;<host>");
+    String body = http.get().uri("/api/topology/hosts?q=label:eb-").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+    assertThat(body).contains("\"matches\":{", "\"field\":\"label\",\"text\":\"web-1\",\"start\":1,\"length\":3");
+
+    try (Watcher w = new Watcher(port, tenant.value(), "/api/topology/hosts/ws?t=1s&q=db")) {
+      assertThat(w.next(Duration.ofSeconds(10))).contains("db;<host>").doesNotContain("web-1");
+    }
+    http.get().uri(URI.create("http://127.0.0.1:" + port + "/api/topology/hosts?q=cpu%20%3E%20lots")).header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isBadRequest().expectBody(String.class)
+        .value(b -> assertThat(b).contains("compare cpu with a number"));
+    http.get().uri("/api/topology/hosts/ws?q=").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("q is empty"));
+  }
+
+  @Test
   void theRawReportAndTopologySocketsTakeALongWindowToo() throws Exception {
     TenantId tenant = TenantId.of("window-everywhere-" + System.nanoTime());
     long minute = 60_000_000_000L;

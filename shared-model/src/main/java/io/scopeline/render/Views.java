@@ -16,6 +16,8 @@ public final class Views {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentHashMap<String, Optional<byte[]>> topologyBodies =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Optional<Search.Result>> searches =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Views(Report report) {
     this.ctx = new RenderContext(report);
@@ -30,8 +32,19 @@ public final class Views {
     return ApiTopologies.describe(ctx, query);
   }
 
-  /** {@code GET /api/topology/{name}}: {@code {"nodes": {id: summary}}}. */
+  /**
+   * {@code GET /api/topology/{name}}: {@code {"nodes": {id: summary}}}; with a search
+   * ({@code q=}), only the nodes that match, and {@code "matches": {id: [where it matched]}}.
+   */
   public Optional<Map<String, Object>> topology(String name, Map<String, List<String>> query) {
+    if (Search.of(query) != null) {
+      return searched(name, query).map(r -> {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("nodes", r.nodes());
+        body.put("matches", r.matches());
+        return body;
+      });
+    }
     return summaries(name, query).map(s -> {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("nodes", s);
@@ -47,24 +60,46 @@ public final class Views {
     return topologyBodies.computeIfAbsent(renderKey(name, query), k -> topology(name, query).map(JsonOut::bytes));
   }
 
-  /** The summaries of a topology, keyed by node id (what WebSocket diffs are computed from). */
+  /**
+   * The summaries of a topology, keyed by node id (what WebSocket diffs are computed from); with a
+   * search ({@code q=}), those that match, edges among them only.
+   */
   public Optional<Map<String, NodeSummary>> summaries(String name, Map<String, List<String>> query) {
-    return summaries.computeIfAbsent(renderKey(name, query), k -> ApiTopologies.select(ctx.report(), name, query)
+    if (Search.of(query) != null) {
+      return searched(name, query).map(Search.Result::nodes);
+    }
+    return allSummaries(name, query);
+  }
+
+  private Optional<Map<String, NodeSummary>> allSummaries(String name, Map<String, List<String>> query) {
+    return summaries.computeIfAbsent(key(name, query, false), k -> ApiTopologies.select(ctx.report(), name, query)
         .map(sel -> java.util.Collections.unmodifiableMap(Summaries.of(ctx.report(), sel.render(ctx).nodes()))));
+  }
+
+  /** The search a query's {@code q=} asks for over the topology (throws {@link Search.BadQueryException}). */
+  private Optional<Search.Result> searched(String name, Map<String, List<String>> query) {
+    Search search = Search.of(query);
+    return searches.computeIfAbsent(key(name, query, true), k -> allSummaries(name, query).map(search::apply));
   }
 
   /**
    * What a rendering depends on: the topology, whether there is any query at all (Scope applies
-   * option defaults only then) and the option parameters; not the tick or the time.
+   * option defaults only then), the option parameters and the search; not the tick or the time.
    */
   public static String renderKey(String name, Map<String, List<String>> query) {
+    return key(name, query, true);
+  }
+
+  private static String key(String name, Map<String, List<String>> query, boolean withSearch) {
     if (query.isEmpty()) {
       return name + "|";
     }
     StringBuilder sb = new StringBuilder(name).append("|?");
     new java.util.TreeMap<>(query).forEach((k, v) -> {
-      if (!k.equals("t") && !k.equals("timestamp")) {
-        sb.append(k).append('=').append(v.isEmpty() ? "" : v.get(0)).append('&');
+      if (!k.equals("t") && !k.equals("timestamp") && (withSearch || !k.equals(Search.PARAM))) {
+        for (String value : v.isEmpty() ? List.of("") : v) {
+          sb.append(k).append('=').append(value).append('&');
+        }
       }
     });
     return sb.toString();

@@ -45,9 +45,9 @@ class Cluster4ConformanceTest {
     return out;
   }
 
-  /** The fixture's window as the query service sees it for {@code url}: censored as it asks. */
-  private static synchronized Views window(String fixture, String url) {
-    Report report = reports.computeIfAbsent(fixture, f -> {
+  /** The fixture's inputs merged as the Scope app merged them for its answers. */
+  static synchronized Report window(String fixture) {
+    return reports.computeIfAbsent(fixture, f -> {
       List<Report> inputs = new ArrayList<>();
       for (String name : new String(SharedFixtures.read(f + "/order.txt"), StandardCharsets.UTF_8).split("\\s+")) {
         if (!name.isBlank()) {
@@ -57,6 +57,11 @@ class Cluster4ConformanceTest {
       }
       return Reports.merge(inputs);
     });
+  }
+
+  /** The fixture's window as the query service sees it for {@code url}: censored as it asks. */
+  private static Views window(String fixture, String url) {
+    Report report = window(fixture);
     return new Views(Censor.forViews(report, url.contains("hideCommandLineArguments=true"),
         url.contains("hideEnvironmentVariables=true")));
   }

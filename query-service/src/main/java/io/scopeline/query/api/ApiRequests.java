@@ -101,6 +101,15 @@ public final class ApiRequests {
     return window == null ? windows.window(tenant, end, at == null) : windows.past(tenant, end, window);
   }
 
+  /** The request's search ({@code q=}), or null when it has none; a bad one → 400 with the reason. */
+  public static io.scopeline.render.Search search(java.util.Map<String, java.util.List<String>> query) {
+    try {
+      return io.scopeline.render.Search.of(query);
+    } catch (io.scopeline.render.Search.BadQueryException e) {
+      throw new Rejected(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+  }
+
   /** The {@code timestamp=} time travel target in epoch nanos, or null for "now". Bad → 400. */
   public static Long timestamp(String value) {
     return time("timestamp", value);

@@ -92,6 +92,7 @@ public final class TopologyApi {
     Map<String, List<String>> query = query(request);
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
+      ApiRequests.search(query(request));
       Long from = ApiRequests.time("from", request.queryParam("from").orElse(null));
       if (from == null) {
         throw new Rejected(HttpStatus.BAD_REQUEST, "from= is required: the earlier time, RFC 3339, e.g. "
@@ -138,6 +139,7 @@ public final class TopologyApi {
     Map<String, List<String>> query = query(request);
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
+      ApiRequests.search(query(request));
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
       long end = at == null ? ApiRequests.nowNanos() : at;
       java.time.Duration requested = ApiRequests.window(request.queryParam("window").orElse(null));
@@ -198,6 +200,7 @@ public final class TopologyApi {
     boolean gzip = acceptsGzip(request);
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
+      ApiRequests.search(query(request));
       Long at = ApiRequests.timestamp(request.queryParam("timestamp").orElse(null));
       java.time.Duration window = ApiRequests.window(request.queryParam("window").orElse(null));
       Censoring censoring = ApiRequests.censoring(request);

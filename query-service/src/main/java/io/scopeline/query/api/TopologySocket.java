@@ -105,6 +105,7 @@ public final class TopologySocket implements WebSocketHandler {
       }
     }
     Long start = ApiRequests.timestamp(first(query, "timestamp"));
+    ApiRequests.search(query);
     Duration window = ApiRequests.window(first(query, "window"));
     if (window != null && tick.compareTo(props.wsWindowMinTick()) < 0) {
       tick = props.wsWindowMinTick();
