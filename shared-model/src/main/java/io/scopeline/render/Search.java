@@ -211,13 +211,15 @@ public final class Search {
       }
     });
     Map<String, NodeSummary> nodes = new LinkedHashMap<>();
-    matched.keySet().forEach(id -> {
-      NodeSummary n = view.get(id);
-      List<String> kept = n.adjacency().stream().filter(matched::containsKey).toList();
-      nodes.put(id, kept.size() == n.adjacency().size() ? n : new NodeSummary(n.id(), n.label(), n.labelMinor(),
-          n.rank(), n.shape(), n.tag(), n.stack(), n.pseudo(), n.metadata(), n.parents(), n.metrics(), n.tables(),
-          kept));
-    });
+    matched.keySet().forEach(id -> nodes.put(id, keepingEdgesTo(view.get(id), matched.keySet())));
     return new Result(java.util.Collections.unmodifiableMap(nodes), java.util.Collections.unmodifiableMap(matched));
+  }
+
+  /** {@code n} with only its edges to {@code kept} nodes. */
+  static NodeSummary keepingEdgesTo(NodeSummary n, java.util.Set<String> kept) {
+    List<String> adjacency = n.adjacency().stream().filter(kept::contains).toList();
+    return adjacency.size() == n.adjacency().size() ? n : new NodeSummary(n.id(), n.label(), n.labelMinor(),
+        n.rank(), n.shape(), n.tag(), n.stack(), n.pseudo(), n.metadata(), n.parents(), n.metrics(), n.tables(),
+        adjacency);
   }
 }

@@ -82,6 +82,37 @@ public final class Views {
     return searches.computeIfAbsent(key(name, query, true), k -> allSummaries(name, query).map(search::apply));
   }
 
+  /** The views {@link #lookup} looks in: those whose nodes have names people use. */
+  public static final List<String> LOOKUP_VIEWS = List.of("hosts", "containers", "pods", "processes", "services",
+      "kube-controllers", "containers-by-image", "swarm-services", "ecs-tasks", "ecs-services");
+
+  /**
+   * {@code GET /api/lookup?name=}: every node of {@link #LOOKUP_VIEWS} (all of each view: no
+   * option filters) whose label is {@code name}, ignoring case, pseudo nodes left out:
+   * {@code {"name", "nodes": [{"topology", "id", "label", "labelMinor", "rank"}]}}.
+   */
+  public Map<String, Object> lookup(String name) {
+    List<Map<String, Object>> found = new ArrayList<>();
+    for (String view : LOOKUP_VIEWS) {
+      Map<String, NodeSummary> nodes = allSummaries(view, Map.of()).orElse(Map.of());
+      new java.util.TreeMap<>(nodes).forEach((id, n) -> {
+        if (!n.pseudo() && n.label().equalsIgnoreCase(name)) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("topology", view);
+          m.put("id", id);
+          m.put("label", n.label());
+          m.put("labelMinor", n.labelMinor());
+          m.put("rank", n.rank());
+          found.add(m);
+        }
+      });
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", name);
+    body.put("nodes", found);
+    return body;
+  }
+
   /**
    * What a rendering depends on: the topology, whether there is any query at all (Scope applies
    * option defaults only then), the option parameters and the search; not the tick or the time.
