@@ -152,10 +152,14 @@ public class QueryConfiguration {
         .GET("/api/report", api::report)
         .GET("/api/probes", api::probes)
         .GET("/api/topology", topologies::topologies)
+        .GET("/api/lookup", topologies::lookup)
         .GET("/api/topology/{name}", topologies::topology)
-        // Before the node route: a node whose id is "diff" or "edges" is not reachable by its details URL.
+        // Before the node route: a node whose id is "diff", "edges" or "export" is not reachable by
+        // its details URL.
         .GET("/api/topology/{name}/diff", topologies::diff)
         .GET("/api/topology/{name}/edges", topologies::edges)
+        .GET("/api/topology/{name}/export", topologies::export)
+        .GET("/api/topology/{name}/{id}/neighbours", topologies::neighbours)
         .GET("/api/topology/{name}/{*id}", topologies::node)
         .POST("/api/control/{probeID}/{nodeID}/{control}", controls::control)
         .GET("/api/pipe/{pipeID}/check", controls::checkPipe)

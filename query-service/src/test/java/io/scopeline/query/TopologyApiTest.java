@@ -456,6 +456,50 @@ class TopologyApiTest extends QueryTestBase {
   }
 
   @Test
+  void lookupNeighboursAndExportAnswerByStableNames() throws Exception {
+    TenantId tenant = TenantId.of("finding-" + System.nanoTime());
+    long ts = now() - 1_000_000_000L;
+    // cron -> db and web -> db, on host h.
+    store(tenant, ts, 0, Reports.merge(List.of(connection(ts, 100, "cron", 200, "db"),
+        connection(ts, 300, "web", 200, "db", 5200))));
+    var json = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    byte[] found = http.get().uri("/api/lookup?name=DB").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    assertThat(json.readTree(found).get("nodes").valueStream().map(n -> n.get("topology").asString() + " "
+        + n.get("id").asString()).toList()).containsExactly("processes h;200");
+
+    String base = "http://127.0.0.1:" + port + "/api/topology/processes/h%3B200/neighbours";
+    byte[] around = http.get().uri(URI.create(base + "?direction=in"))
+        .header(WireHeaders.ORG_ID, tenant.value()).exchange().expectStatus().isOk().expectBody(byte[].class)
+        .returnResult().getResponseBody();
+    var tree = json.readTree(around);
+    List<String> ids = new ArrayList<>();
+    tree.get("distance").propertyNames().forEach(ids::add);
+    assertThat(ids).containsExactlyInAnyOrder("h;100", "h;200", "h;300");
+    assertThat(tree.at("/nodes/h;100/adjacency/0").asString()).isEqualTo("h;200");
+
+    var graphml = http.get().uri("/api/topology/processes/export?format=graphml").header(WireHeaders.ORG_ID,
+        tenant.value()).exchange().expectStatus().isOk().expectBody(byte[].class).returnResult();
+    assertThat(graphml.getResponseHeaders().getContentType().toString()).startsWith("application/graphml+xml");
+    assertThat(graphml.getResponseHeaders().getContentDisposition().getFilename()).isEqualTo("processes.graphml");
+    var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new ByteArrayInputStream(graphml.getResponseBody()));
+    assertThat(doc.getElementsByTagName("edge").getLength()).isEqualTo(2);
+
+    http.get().uri(URI.create(base + "?depth=99")).header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isBadRequest().expectBody(String.class)
+        .value(b -> assertThat(b).contains("depth must be a whole number from 0 to 10"));
+    http.get().uri("/api/topology/processes/nope/neighbours").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isNotFound();
+    http.get().uri("/api/topology/processes/export?format=pdf").header(WireHeaders.ORG_ID, tenant.value())
+        .exchange().expectStatus().isBadRequest().expectBody(String.class)
+        .value(b -> assertThat(b).contains("format must be json, graphml or dot"));
+    http.get().uri("/api/lookup").header(WireHeaders.ORG_ID, tenant.value()).exchange().expectStatus()
+        .isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("name= is required"));
+  }
+
+  @Test
   void aLongWindowKeepsEachConnectionOnTheProcessThatHeldTheAddressThen() throws Exception {
     TenantId tenant = TenantId.of("owners-" + System.nanoTime());
     long minute = 60_000_000_000L;

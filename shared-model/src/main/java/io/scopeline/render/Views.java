@@ -89,7 +89,8 @@ public final class Views {
   /**
    * {@code GET /api/lookup?name=}: every node of {@link #LOOKUP_VIEWS} (all of each view: no
    * option filters) whose label is {@code name}, ignoring case, pseudo nodes left out:
-   * {@code {"name", "nodes": [{"topology", "id", "label", "labelMinor", "rank"}]}}.
+   * {@code {"nodes": [{"topology", "id", "label", "labelMinor", "rank"}]}} (the name is not
+   * echoed: an answer says only what the tenant's data holds).
    */
   public Map<String, Object> lookup(String name) {
     List<Map<String, Object>> found = new ArrayList<>();
@@ -108,7 +109,6 @@ public final class Views {
       });
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name);
     body.put("nodes", found);
     return body;
   }

@@ -5,6 +5,8 @@ import io.scopeline.service.web.Rejected;
 import io.scopeline.keys.TenantId;
 import io.scopeline.render.ApiTopologies;
 import io.scopeline.render.EdgeHistory;
+import io.scopeline.render.Export;
+import io.scopeline.render.Neighbours;
 import io.scopeline.render.HistoryDiff;
 import io.scopeline.render.NodeSummary;
 import io.scopeline.model.Timestamps;
@@ -30,7 +32,8 @@ import reactor.core.scheduler.Scheduler;
  * {@code GET /api/topology}, {@code /api/topology/{name}} and {@code /api/topology/{name}/{id}},
  * answered as Scope answers them, from the tenant's window at {@code timestamp=} (default now), and
  * {@code /api/topology/{name}/diff?from=&to=}: what changed in the view between two times, and
- * {@code /api/topology/{name}/edges?window=}: every edge of a long window, first and last seen.
+ * {@code /api/topology/{name}/edges?window=}: every edge of a long window, first and last seen;
+ * {@code .../{id}/neighbours}, {@code .../export} and {@code /api/lookup}: finding things.
  */
 public final class TopologyApi {
   private final ApiRequests requests;
@@ -123,6 +126,73 @@ public final class TopologyApi {
     return recoverRejections(response);
   }
 
+  /**
+   * {@code GET /api/topology/{name}/{id}/neighbours?depth=&direction=}: the view within
+   * {@code depth} edges (default 1, at most {@link Neighbours#MAX_DEPTH}) of node {@code id},
+   * following edges {@code in}, {@code out} or {@code both} (default), at {@code timestamp=} over
+   * {@code window=} as the view itself.
+   */
+  public Mono<ServerResponse> neighbours(ServerRequest request) {
+    String name = request.pathVariable("name");
+    if (!ApiTopologies.exists(name)) {
+      return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
+    }
+    String raw = request.uri().getRawPath();
+    String id = Views.decode(raw.substring(("/api/topology/" + name + "/").length(),
+        raw.length() - "/neighbours".length()));
+    int depth;
+    Neighbours.Direction direction = Neighbours.Direction.parse(request.queryParam("direction").orElse("both"));
+    try {
+      depth = Integer.parseInt(request.queryParam("depth").orElse("1"));
+    } catch (NumberFormatException e) {
+      depth = -1;
+    }
+    if (depth < 0 || depth > Neighbours.MAX_DEPTH) {
+      return ApiRequests.error(HttpStatus.BAD_REQUEST, "depth must be a whole number from 0 to "
+          + Neighbours.MAX_DEPTH + ", not " + request.queryParam("depth").orElse(""));
+    }
+    if (direction == null) {
+      return ApiRequests.error(HttpStatus.BAD_REQUEST, "direction must be in, out or both, not "
+          + request.queryParam("direction").orElse(""));
+    }
+    int d = depth;
+    Map<String, List<String>> query = query(request);
+    return answer(request, (w, c, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().summaries(name, query)
+        .flatMap(nodes -> Neighbours.of(nodes, id, d, direction))
+        .orElseThrow(() -> new Rejected(HttpStatus.NOT_FOUND, "node not found in " + name + ": " + id)))));
+  }
+
+  /**
+   * {@code GET /api/topology/{name}/export?format=json|graphml|dot}: the view (with its options,
+   * search, time and window) as a file other tools read.
+   */
+  public Mono<ServerResponse> export(ServerRequest request) {
+    String name = request.pathVariable("name");
+    if (!ApiTopologies.exists(name)) {
+      return ApiRequests.error(HttpStatus.NOT_FOUND, "topology not found: " + name);
+    }
+    String requested = request.queryParam("format").orElse("json");
+    Export.Format format = Export.Format.parse(requested);
+    if (format == null) {
+      return ApiRequests.error(HttpStatus.BAD_REQUEST, "format must be json, graphml or dot, not " + requested);
+    }
+    Map<String, List<String>> query = query(request);
+    return answer(request, MediaType.parseMediaType(format.mediaType()),
+        h -> h.setContentDisposition(org.springframework.http.ContentDisposition.attachment()
+            .filename(name + "." + format.extension()).build()),
+        (w, c, v, gzip) -> new EncodedBody(Export.of(format, name, v.get().summaries(name, query).orElse(Map.of()))));
+  }
+
+  /** {@code GET /api/lookup?name=}: the nodes named so in every view that names nodes ({@link Views#lookup}). */
+  public Mono<ServerResponse> lookup(ServerRequest request) {
+    String wanted = request.queryParam("name").orElse("").trim();
+    if (wanted.isEmpty()) {
+      return ApiRequests.error(HttpStatus.BAD_REQUEST, "name= is required: a host, container, pod, process, "
+          + "service or image name");
+    }
+    return answer(request, (w, c, v, gzip) -> new EncodedBody(JsonOut.bytes(v.get().lookup(wanted))));
+  }
+
   /** The window {@code /edges} reads when the request names none. */
   static final java.time.Duration DEFAULT_EDGES_WINDOW = java.time.Duration.ofDays(1);
 
@@ -197,6 +267,11 @@ public final class TopologyApi {
   }
 
   private Mono<ServerResponse> answer(ServerRequest request, Body body) {
+    return answer(request, MediaType.APPLICATION_JSON, h -> { }, body);
+  }
+
+  private Mono<ServerResponse> answer(ServerRequest request, MediaType type,
+      java.util.function.Consumer<HttpHeaders> headers, Body body) {
     boolean gzip = acceptsGzip(request);
     Mono<ServerResponse> response = Mono.defer(() -> {
       TenantId tenant = requests.tenant(request.headers().asHttpHeaders());
@@ -211,7 +286,7 @@ public final class TopologyApi {
             if (encoded == null) {
               encoded = new EncodedBody(JsonOut.bytes(null));
             }
-            var ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).header("Cache-Control", "no-cache");
+            var ok = ServerResponse.ok().contentType(type).header("Cache-Control", "no-cache").headers(headers);
             if (w.stale()) {
               ok = ok.header(ScopeApi.STALE_HEADER, Long.toString(w.staleFor().toSeconds()));
             }
