@@ -323,7 +323,8 @@ class TopologyApiTest extends QueryTestBase {
     try (Watcher w = new Watcher(port, tenant.value(), "/api/topology/hosts/ws?t=1s&q=db")) {
       assertThat(w.next(Duration.ofSeconds(10))).contains("db;<host>").doesNotContain("web-1");
     }
-    http.get().uri(URI.create("http://127.0.0.1:" + port + "/api/topology/hosts?q=cpu%20%3E%20lots")).header(WireHeaders.ORG_ID, tenant.value()).exchange()
+    http.get().uri(URI.create("http://127.0.0.1:" + port + "/api/topology/hosts?q=cpu%20%3E%20lots"))
+        .header(WireHeaders.ORG_ID, tenant.value()).exchange()
         .expectStatus().isBadRequest().expectBody(String.class)
         .value(b -> assertThat(b).contains("compare cpu with a number"));
     http.get().uri("/api/topology/hosts/ws?q=").header(WireHeaders.ORG_ID, tenant.value()).exchange()
