@@ -14,7 +14,17 @@ const state = {
   probeHosts: new Map(),  // probe id -> host name, remembered after the host leaves the window
   nodes: new Map(),     // id -> {id, summary, x, y}
   compare: null,        // {from, added: Set, changed: Set, removed: [NodeSummary], edgesAdded: Set, edgesRemoved: Set}
+  search: '',           // the search (q=), applied on the server: the view holds what matches
+  matches: new Map(),   // node id -> where the search matched (for highlighting)
+  mode: 'map',          // 'map' or 'table'
+  fill: '',             // '' or a metric ('cpu', 'memory') whose level fills the nodes
+  lod: 60,              // above this many nodes, a view's nodes are grouped by host
+  expanded: new Set(),  // groups opened by a click
+  groups: new Map(),    // group key -> its node on the map (kept, so it keeps its place)
+  shown: new Map(),     // id -> what the map draws now (nodes and groups)
+  sort: { key: 'label', dir: 1 },
 };
+const DEFAULT_LOD = 60;
 
 const el = (id) => document.getElementById(id);
 const svg = d3.select('#graph');
@@ -48,6 +58,11 @@ function query(topologyId, extra = {}) {
   if (state.timestamp) params.set('timestamp', state.timestamp);
   const s = params.toString();
   return s ? `?${s}` : '';
+}
+
+/** The view's query with the search: what the map, the table and the exports show. */
+function viewQuery(extra = {}) {
+  return query(state.topology, state.search ? { ...extra, q: state.search } : extra);
 }
 
 async function getJson(path) {
@@ -156,6 +171,8 @@ function switchTopology(id) {
   clearCompare();
   state.topology = id;
   state.nodes.clear();
+  state.expanded.clear();
+  state.groups.clear();
   closeDetails();
   renderTopologyNav();
   renderOptions();
@@ -170,7 +187,8 @@ function connect() {
   draw();
   const base = new URL(`api/topology/${encodeURIComponent(state.topology)}/ws`, window.location.href);
   base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-  base.search = query(state.topology, { t: '5s' });
+  base.search = viewQuery({ t: '5s' });
+  writeUrl();
   const socket = new WebSocket(base);
   state.socket = socket;
   socket.onmessage = (message) => {
@@ -224,6 +242,7 @@ function applyDiff(diff) {
   const changed = diff.reset || (diff.add || []).length || (diff.remove || []).length || (diff.update || []).length;
   el('empty').hidden = state.nodes.size > 0;
   restartSimulation(changed);
+  if (changed && state.mode === 'table') renderTable();
   if (state.selected && (diff.update || []).some((s) => s.id === state.selected)) showDetails(state.selected, false);
 }
 
@@ -239,21 +258,80 @@ function isSilentHost(id) {
   return id.endsWith(';<host>') && state.silentHosts.has(id.slice(0, -';<host>'.length));
 }
 
-function links() {
+// ---- level of detail: big views show groups (a host's nodes) until one is clicked -------------
+
+/** The group a node belongs to on a big map: its host, else its minor label; null: none. */
+function groupKey(s) {
+  if (s.pseudo) return null;
+  const host = (s.parents || []).find((p) => p.topologyId === 'hosts');
+  return host ? host.label : (s.labelMinor || null);
+}
+
+/**
+ * What the map draws: every node, or, above state.lod nodes, one node per group of two or more
+ * (except groups opened by a click). Returns the drawn nodes and the drawn id of each node id.
+ */
+function display() {
+  const all = [...state.nodes.values()];
+  const mapped = new Map();
+  let out = all;
+  if (state.topology !== 'hosts' && all.length > state.lod) {
+    const members = new Map();
+    out = [];
+    for (const n of all) {
+      const key = groupKey(n.summary);
+      if (key == null || state.expanded.has(key)) out.push(n);
+      else (members.get(key) || members.set(key, []).get(key)).push(n);
+    }
+    for (const [key, list] of members) {
+      if (list.length < 2) {
+        out.push(...list);
+        continue;
+      }
+      let g = state.groups.get(key);
+      if (!g) {
+        g = { id: `group:${key}`, group: key, x: d3.mean(list, (n) => n.x), y: d3.mean(list, (n) => n.y) };
+        state.groups.set(key, g);
+      }
+      g.members = list;
+      g.summary = { id: g.id, label: key, labelMinor: `${list.length} nodes`, shape: 'square', adjacency: [] };
+      for (const n of list) mapped.set(n.id, g.id);
+      out.push(g);
+    }
+  }
+  state.shown = new Map(out.map((n) => [n.id, n]));
+  el('collapse').hidden = state.expanded.size === 0;
+  return { nodes: out, of: (id) => mapped.get(id) || id };
+}
+
+function expandGroup(g) {
+  state.expanded.add(g.group);
+  for (const n of g.members) {
+    n.x = g.x + (Math.random() - 0.5) * 80;
+    n.y = g.y + (Math.random() - 0.5) * 80;
+  }
+  restartSimulation(true);
+}
+
+function links(shown = display()) {
   const out = [];
   const seen = new Set();
-  for (const n of state.nodes.values()) {
-    for (const target of n.summary.adjacency || []) {
-      if (target !== n.id && state.nodes.has(target)) {
-        out.push({ source: n.id, target });
-        seen.add(`${n.id}>${target}`);
-      }
+  const add = (a, b) => {
+    const source = shown.of(a);
+    const target = shown.of(b);
+    const key = `${source}>${target}`;
+    if (source !== target && !seen.has(key) && state.shown.has(source) && state.shown.has(target)) {
+      out.push({ source, target });
+      seen.add(key);
     }
+  };
+  for (const n of state.nodes.values()) {
+    for (const target of n.summary.adjacency || []) add(n.id, target);
   }
   // Edges gone since the compared time, between nodes on the map (or their ghosts), drawn too.
   for (const key of state.compare?.edgesRemoved || []) {
     const [source, target] = key.split('>');
-    if (!seen.has(key) && state.nodes.has(source) && state.nodes.has(target)) out.push({ source, target });
+    add(source, target);
   }
   return out;
 }
@@ -261,9 +339,9 @@ function links() {
 const edgeKey = (d) => `${d.source.id || d.source}>${d.target.id || d.target}`;
 
 function restartSimulation(changed) {
-  const nodes = [...state.nodes.values()];
-  simulation.nodes(nodes);
-  simulation.force('link').links(links());
+  const shown = display();
+  simulation.nodes(shown.nodes);
+  simulation.force('link').links(links(shown));
   const { x, y } = center();
   simulation.force('x').x(x);
   simulation.force('y').y(y);
@@ -275,40 +353,69 @@ function shapeOf(node, g) {
   const shape = node.summary.shape || 'circle';
   const r = 18;
   if (shape === 'square') {
-    g.append('rect').attr('x', -r).attr('y', -r).attr('width', 2 * r).attr('height', 2 * r).attr('rx', 4);
-  } else if (shape === 'hexagon' || shape === 'heptagon') {
+    return g.append('rect').attr('x', -r).attr('y', -r).attr('width', 2 * r).attr('height', 2 * r).attr('rx', 4);
+  }
+  if (shape === 'hexagon' || shape === 'heptagon') {
     const k = shape === 'hexagon' ? 6 : 7;
     const pts = d3.range(k).map((i) => {
       const a = (2 * Math.PI * i) / k - Math.PI / 2;
       return `${r * Math.cos(a)},${r * Math.sin(a)}`;
     });
-    g.append('polygon').attr('points', pts.join(' '));
-  } else {
-    g.append('circle').attr('r', shape === 'cloud' ? r + 4 : r);
+    return g.append('polygon').attr('points', pts.join(' '));
   }
+  return g.append('circle').attr('r', shape === 'cloud' ? r + 4 : r);
+}
+
+const slug = (label) => (label || '').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+
+/** How full the node's fill metric is (0..1 of its range), or null when it has none. */
+function fillLevel(summary) {
+  if (!state.fill) return null;
+  const m = (summary.metrics || []).find((x) => slug(x.label) === state.fill);
+  if (!m || m.valueEmpty || !(m.max > 0)) return null;
+  return Math.max(0, Math.min(1, m.value / m.max));
+}
+
+/** The label with the part the search matched in it marked. */
+function labelWithHit(text, d) {
+  const hit = (state.matches.get(d.id) || []).find((m) => m.field === 'label' && m.text === d.summary.label);
+  text.text(null);
+  if (!hit) {
+    text.text(d.summary.label);
+    return;
+  }
+  const l = d.summary.label;
+  text.append('tspan').text(l.slice(0, hit.start));
+  text.append('tspan').attr('class', 'hit').text(l.slice(hit.start, hit.start + hit.length));
+  text.append('tspan').text(l.slice(hit.start + hit.length));
 }
 
 function draw() {
-  const data = [...state.nodes.values()];
-  const link = linkLayer.selectAll('line').data(links(), edgeKey);
+  const shown = display();
+  const data = shown.nodes;
+  const at = (end) => (end.x !== undefined ? end : state.shown.get(end)) || {};
+  const link = linkLayer.selectAll('line').data(links(shown), edgeKey);
   link.exit().remove();
   link.enter().append('line').attr('class', 'link').attr('marker-end', 'url(#arrow)').merge(link)
     .classed('added', (d) => !!state.compare?.edgesAdded.has(edgeKey(d)))
     .classed('removed', (d) => !!state.compare?.edgesRemoved.has(edgeKey(d)))
-    .attr('x1', (d) => (d.source.x ?? state.nodes.get(d.source)?.x) || 0)
-    .attr('y1', (d) => (d.source.y ?? state.nodes.get(d.source)?.y) || 0)
-    .attr('x2', (d) => (d.target.x ?? state.nodes.get(d.target)?.x) || 0)
-    .attr('y2', (d) => (d.target.y ?? state.nodes.get(d.target)?.y) || 0);
+    .attr('x1', (d) => at(d.source).x || 0)
+    .attr('y1', (d) => at(d.source).y || 0)
+    .attr('x2', (d) => at(d.target).x || 0)
+    .attr('y2', (d) => at(d.target).y || 0);
 
   const node = nodeLayer.selectAll('g.node').data(data, (d) => d.id);
   node.exit().remove();
   const entered = node.enter().append('g').attr('class', 'node').attr('data-id', (d) => d.id)
-    .on('click', (event, d) => showDetails(d.id, true))
+    .on('click', (event, d) => (d.group ? expandGroup(d) : showDetails(d.id, true)))
     .call(d3.drag()
       .on('start', (event, d) => { simulation.alphaTarget(0.1).restart(); d.fx = d.x; d.fy = d.y; })
       .on('drag', (event, d) => { d.fx = event.x; d.fy = event.y; })
       .on('end', (event, d) => { simulation.alphaTarget(0); d.fx = null; d.fy = null; }));
-  entered.each(function (d) { shapeOf(d, d3.select(this)); });
+  entered.each(function (d) {
+    shapeOf(d, d3.select(this));
+    shapeOf(d, d3.select(this)).attr('class', 'metric-fill');
+  });
   entered.append('text').attr('class', 'label').attr('y', 32);
   entered.append('text').attr('class', 'minor').attr('y', 45);
   const all = entered.merge(node);
@@ -319,8 +426,16 @@ function draw() {
     .classed('added', (d) => !!state.compare?.added.has(d.id))
     .classed('changed', (d) => !!state.compare?.changed.has(d.id))
     .classed('removed', (d) => !!d.ghost)
+    .classed('group', (d) => !!d.group)
+    .classed('matched', (d) => state.matches.has(d.id))
+    .attr('data-fill', (d) => fillLevel(d.summary) ?? '')
     .attr('transform', (d) => `translate(${d.x || 0},${d.y || 0})`);
-  all.select('text.label').text((d) => d.summary.label);
+  // A metric's level fills the shape from the bottom; without one the fill is cut away.
+  all.select('.metric-fill').style('clip-path', (d) => {
+    const level = fillLevel(d.summary);
+    return `inset(${level == null ? 100 : (1 - level) * 100}% 0 0 0)`;
+  });
+  all.select('text.label').each(function (d) { labelWithHit(d3.select(this), d); });
   all.select('text.minor').text((d) => d.summary.labelMinor || '');
 }
 
@@ -624,6 +739,7 @@ async function compare(from) {
       + `${d.nodes.changed.length} changed; edges +${d.edges.added.length} −${d.edges.removed.length}`;
     el('compare-clear').hidden = false;
     restartSimulation(true);
+    writeUrl();
   } catch (e) {
     status(`Cannot compare: ${e.message}`);
   }
@@ -633,18 +749,259 @@ el('compare-go').onclick = () => {
   const v = el('compare-input').value;
   if (v) compare(new Date(v).toISOString());
 };
-el('compare-clear').onclick = clearCompare;
+el('compare-clear').onclick = () => {
+  clearCompare();
+  writeUrl();
+};
 
 // ---- time travel ------------------------------------------------------------------------------
 
 function travel(iso) {
   state.timestamp = iso;
-  const s = el('time-status');
-  s.textContent = iso ? 'Past' : 'Live';
-  s.className = iso ? 'past' : 'live';
+  showTime();
   loadTopologies();
   connect();
+  if (state.search) search(state.search);
 }
+
+function showTime() {
+  const s = el('time-status');
+  s.textContent = state.timestamp ? 'Past' : 'Live';
+  s.className = state.timestamp ? 'past' : 'live';
+  const minutes = state.timestamp ? Math.round((Date.parse(state.timestamp) - Date.now()) / 60000) : 0;
+  el('time-slider').value = String(Math.max(Number(el('time-slider').min), minutes));
+  el('time-slider-label').textContent = state.timestamp ? new Date(state.timestamp).toLocaleString() : 'Live';
+}
+
+// The slider spans the last 7 days a minute at a step (what minute roll-ups keep by default);
+// its right end is live.
+el('time-slider').oninput = () => {
+  const minutes = Number(el('time-slider').value);
+  el('time-slider-label').textContent = minutes === 0 ? 'Live'
+    : new Date(Date.now() + minutes * 60000).toLocaleString();
+};
+el('time-slider').onchange = () => {
+  const minutes = Number(el('time-slider').value);
+  travel(minutes === 0 ? null : new Date(Date.now() + minutes * 60000).toISOString());
+};
+
+// ---- search -----------------------------------------------------------------------------------
+
+/**
+ * Applies a search: the server answers with the matching nodes and where each matched (a bad
+ * query is refused with the reason, shown beside the box); the map then watches only those.
+ */
+async function search(q) {
+  const box = el('search-error');
+  if (!q) {
+    state.search = '';
+    state.matches = new Map();
+    box.textContent = '';
+    connect();
+    return;
+  }
+  const path = `api/topology/${encodeURIComponent(state.topology)}${query(state.topology, { q })}`;
+  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    box.textContent = typeof body === 'string' ? body : `search failed (${response.status})`;
+    return;
+  }
+  box.textContent = `${Object.keys(body.nodes || {}).length} found`;
+  const changed = q !== state.search;
+  state.search = q;
+  state.matches = new Map(Object.entries(body.matches || {}));
+  if (changed) connect(); else draw();
+}
+
+let searchTimer = null;
+el('search').oninput = () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => search(el('search').value.trim()), 500);
+};
+el('search').onkeydown = (e) => {
+  if (e.key === 'Enter') {
+    clearTimeout(searchTimer);
+    search(el('search').value.trim());
+  }
+};
+
+// ---- table view -------------------------------------------------------------------------------
+
+/** The table's columns: name and minor label, each metric, and the metadata most nodes have. */
+function tableColumns(summaries) {
+  const columns = [{ key: 'label', label: 'Name' }, { key: 'labelMinor', label: '' }];
+  const metrics = new Map();
+  const metadata = new Map();
+  for (const s of summaries) {
+    for (const m of s.metrics || []) if (!metrics.has(m.label)) metrics.set(m.label, m.priority || 0);
+    for (const m of s.metadata || []) metadata.set(m.label, (metadata.get(m.label) || 0) + 1);
+  }
+  [...metrics].sort((a, b) => a[1] - b[1])
+    .forEach(([label]) => columns.push({ key: `metric:${label}`, label, numeric: true }));
+  [...metadata].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    .forEach(([label]) => columns.push({ key: `meta:${label}`, label }));
+  return columns;
+}
+
+function cellValue(s, key) {
+  if (key.startsWith('metric:')) {
+    const m = (s.metrics || []).find((x) => x.label === key.slice(7));
+    return m ? { sort: m.value, text: formatMetric(m) } : { sort: -Infinity, text: '' };
+  }
+  if (key.startsWith('meta:')) {
+    const m = (s.metadata || []).find((x) => x.label === key.slice(5));
+    return { sort: m ? m.value : '', text: m ? m.value : '' };
+  }
+  return { sort: s[key] || '', text: s[key] || '' };
+}
+
+/** Scope's resource table: a row per node, sortable by any column (click a header; again to reverse). */
+function renderTable() {
+  const summaries = [...state.nodes.values()].filter((n) => !n.ghost).map((n) => n.summary);
+  const columns = tableColumns(summaries);
+  const { key, dir } = state.sort;
+  const column = columns.find((c) => c.key === key) || columns[0];
+  summaries.sort((a, b) => {
+    const x = cellValue(a, column.key).sort;
+    const y = cellValue(b, column.key).sort;
+    const c = column.numeric ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
+    return c * dir || a.id.localeCompare(b.id);
+  });
+  const t = el('node-table');
+  t.replaceChildren();
+  const head = t.createTHead().insertRow();
+  for (const c of columns) {
+    const th = document.createElement('th');
+    th.textContent = c.label;
+    th.dataset.sort = c.key;
+    if (c.key === column.key) th.className = dir > 0 ? 'sorted' : 'sorted desc';
+    th.onclick = () => {
+      state.sort = { key: c.key, dir: c.key === column.key ? -dir : (c.numeric ? -1 : 1) };
+      renderTable();
+    };
+    head.append(th);
+  }
+  const body = t.createTBody();
+  for (const s of summaries) {
+    const tr = body.insertRow();
+    tr.dataset.id = s.id;
+    if (s.id === state.selected) tr.className = 'selected';
+    for (const c of columns) {
+      const td = tr.insertCell();
+      td.textContent = cellValue(s, c.key).text;
+      if (c.numeric) td.className = 'num';
+    }
+    tr.onclick = () => {
+      showDetails(s.id, true);
+      renderTable();
+    };
+  }
+}
+
+function setMode(mode) {
+  state.mode = mode === 'table' ? 'table' : 'map';
+  for (const b of el('mode').querySelectorAll('button')) b.classList.toggle('active', b.dataset.mode === state.mode);
+  el('table-pane').hidden = state.mode !== 'table';
+  if (state.mode === 'table') renderTable();
+  restartSimulation(false);
+  writeUrl();
+}
+for (const b of el('mode').querySelectorAll('button')) b.onclick = () => setMode(b.dataset.mode);
+
+el('fill').onchange = () => {
+  state.fill = el('fill').value;
+  draw();
+  writeUrl();
+};
+
+el('collapse').onclick = () => {
+  state.expanded.clear();
+  restartSimulation(true);
+};
+
+// ---- the URL holds what is shown, so a link reproduces it ---------------------------------------
+
+function writeUrl() {
+  const p = new URLSearchParams();
+  p.set('topology', state.topology);
+  for (const [k, v] of Object.entries(state.options[state.topology] || {})) p.set(`o.${k}`, v);
+  if (state.timestamp) p.set('timestamp', state.timestamp);
+  if (state.search) p.set('q', state.search);
+  if (state.mode !== 'map') p.set('mode', state.mode);
+  if (state.fill) p.set('fill', state.fill);
+  if (state.compare) p.set('compare', state.compare.from);
+  if (state.lod !== DEFAULT_LOD) p.set('lod', String(state.lod));
+  if (`#${p}` !== window.location.hash) window.history.replaceState(null, '', `#${p}`);
+  const base = `api/topology/${encodeURIComponent(state.topology)}/export`;
+  for (const format of ['json', 'graphml', 'dot']) {
+    el(`export-${format}`).href = base + viewQuery({ format });
+  }
+}
+
+/** Reads the state a link holds; returns the time to compare with, if any. */
+function readUrl() {
+  const p = new URLSearchParams(window.location.hash.slice(1));
+  if (p.get('topology')) state.topology = p.get('topology');
+  const options = {};
+  for (const [k, v] of p) if (k.startsWith('o.')) options[k.slice(2)] = v;
+  if (Object.keys(options).length) state.options[state.topology] = options;
+  state.timestamp = p.get('timestamp') || null;
+  state.search = p.get('q') || '';
+  state.fill = p.get('fill') || '';
+  state.lod = Number(p.get('lod')) > 0 ? Number(p.get('lod')) : DEFAULT_LOD;
+  el('search').value = state.search;
+  el('fill').value = state.fill;
+  showTime();
+  return { mode: p.get('mode') || 'map', compare: p.get('compare') };
+}
+
+// ---- export as a picture ----------------------------------------------------------------------
+
+/** The map as a standalone SVG document: the page's styles inlined, the current pan and zoom. */
+function svgDocument() {
+  const svgEl = el('graph');
+  const copy = svgEl.cloneNode(true);
+  const box = svgEl.getBoundingClientRect();
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(Math.round(box.width)));
+  copy.setAttribute('height', String(Math.round(box.height)));
+  const css = [...document.styleSheets].flatMap((sheet) => {
+    try { return [...sheet.cssRules].map((r) => r.cssText); } catch (e) { return []; }
+  }).join('\n');
+  const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+  style.textContent = css;
+  copy.insertBefore(style, copy.firstChild);
+  return new XMLSerializer().serializeToString(copy);
+}
+
+function download(name, href) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+el('export-svg').onclick = () => {
+  download(`${state.topology}.svg`, `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgDocument())}`);
+};
+el('export-png').onclick = () => {
+  const img = new Image();
+  const box = el('graph').getBoundingClientRect();
+  img.onload = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(box.width);
+    canvas.height = Math.round(box.height);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#f6f7fb';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0);
+    download(`${state.topology}.png`, canvas.toDataURL('image/png'));
+  };
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgDocument())}`;
+};
 
 function status(text) {
   el('status').textContent = text;
@@ -658,10 +1015,33 @@ el('time-live').onclick = () => travel(null);
 el('details-close').onclick = closeDetails;
 el('terminal-close').onclick = closeTerminal;
 
+// A link opened in this tab (or back and forward): show what it holds.
+window.addEventListener('hashchange', async () => {
+  const next = readUrl();
+  clearCompare();
+  state.nodes.clear();
+  state.expanded.clear();
+  state.groups.clear();
+  closeDetails();
+  await loadTopologies();
+  setMode(next.mode);
+  if (state.search) search(state.search); else state.matches = new Map();
+  connect();
+  if (next.compare) compare(next.compare);
+});
+
+const linked = readUrl();
 await loadTopologies();
+setMode(linked.mode);
+if (state.search) search(state.search);
 connect();
+if (linked.compare) compare(linked.compare);
 refreshProbes();
 setInterval(refreshProbes, 2000);
-setInterval(loadTopologies, 10000);
+setInterval(() => {
+  loadTopologies();
+  // Where the search matches moves with the map.
+  if (state.search) search(state.search);
+}, 10000);
 // A live comparison follows the map: what changed since the time, up to now.
 setInterval(() => state.compare && compare(state.compare.from), 10000);
