@@ -1,7 +1,9 @@
 package io.scopeline.model;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /** Merging many reports the way Scope's app does for a window. */
 public final class Reports {
@@ -14,14 +16,23 @@ public final class Reports {
    */
   public static Report merge(Collection<Report> reports) {
     ReportAccumulator merged = new ReportAccumulator(Report.withDefaults());
-    long hash = 0xcbf29ce484222325L;
+    List<String> ids = new ArrayList<>(reports.size());
     for (Report r : reports) {
       merged.add(r);
-      for (byte b : r.id().getBytes(StandardCharsets.UTF_8)) {
+      ids.add(r.id());
+    }
+    return merged.build().withId(mergedId(ids));
+  }
+
+  /** The ID {@link #merge} gives the merge of reports with these IDs, in this order. */
+  public static String mergedId(Iterable<String> ids) {
+    long hash = 0xcbf29ce484222325L;
+    for (String id : ids) {
+      for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
         hash ^= b & 0xff;
         hash *= 0x100000001b3L;
       }
     }
-    return merged.build().withId(Long.toHexString(hash));
+    return Long.toHexString(hash);
   }
 }

@@ -4,12 +4,13 @@ import io.scopeline.model.KeyedMap;
 import io.scopeline.model.LatestMap;
 import io.scopeline.model.Node;
 import io.scopeline.model.Report;
+import io.scopeline.model.ReportAccumulator;
 import io.scopeline.model.Reports;
 import io.scopeline.model.StringSet;
 import io.scopeline.model.TopologyType;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,17 +46,29 @@ public final class EndpointOwners {
 
   /** Merges pieces given oldest first, keeping endpoints of different owners apart. */
   public static Report merge(List<Report> oldestFirst) {
-    List<Report> annotated = new ArrayList<>(oldestFirst.size());
-    for (Report piece : oldestFirst) {
-      annotated.add(annotate(piece));
+    Merger m = new Merger();
+    for (int i = oldestFirst.size() - 1; i >= 0; i--) {
+      m.addOlder(oldestFirst.get(i));
     }
-    Map<String, Owner> newest = new HashMap<>();
-    Map<String, ProcessOwner> newestProcesses = new HashMap<>();
-    Report[] separated = new Report[annotated.size()];
-    for (int i = annotated.size() - 1; i >= 0; i--) {
-      Report piece = annotated.get(i);
+    return m.build();
+  }
+
+  /**
+   * A merge of pieces handed over newest first, one at a time, so memory holds the merge and not
+   * the pieces (a day of raw quanta is tens of thousands). Merging is commutative but for the
+   * result's ID, which is that of {@link Reports#merge} of the pieces oldest first.
+   */
+  public static final class Merger {
+    private final ReportAccumulator merged = new ReportAccumulator(Report.withDefaults());
+    private final Map<String, Owner> newest = new HashMap<>();
+    private final Map<String, ProcessOwner> newestProcesses = new HashMap<>();
+    private final ArrayDeque<String> ids = new ArrayDeque<>();
+
+    /** Merges in a piece older than every piece added before. */
+    public Merger addOlder(Report piece) {
+      Report annotated = annotate(piece);
       Map<String, String> processRenames = new HashMap<>();
-      KeyedMap<Node> processes = piece.topology(TopologyType.PROCESS).nodes();
+      KeyedMap<Node> processes = annotated.topology(TopologyType.PROCESS).nodes();
       for (int j = 0; j < processes.size(); j++) {
         String id = processes.keyAt(j);
         ProcessOwner owner = ProcessOwner.of(processes.valueAt(j));
@@ -67,7 +80,7 @@ public final class EndpointOwners {
         }
       }
       Map<String, String> renames = new HashMap<>();
-      KeyedMap<Node> endpoints = piece.topology(TopologyType.ENDPOINT).nodes();
+      KeyedMap<Node> endpoints = annotated.topology(TopologyType.ENDPOINT).nodes();
       for (int j = 0; j < endpoints.size(); j++) {
         String id = endpoints.keyAt(j);
         Owner owner = Owner.of(endpoints.valueAt(j), processRenames);
@@ -83,9 +96,16 @@ public final class EndpointOwners {
           newest.put(id, later.orElse(owner));
         }
       }
-      separated[i] = renames.isEmpty() && processRenames.isEmpty() ? piece : renamed(piece, renames, processRenames);
+      merged.add(renames.isEmpty() && processRenames.isEmpty() ? annotated
+          : renamed(annotated, renames, processRenames));
+      ids.addFirst(piece.id());
+      return this;
     }
-    return Reports.merge(Arrays.asList(separated));
+
+    /** The merge of every piece added. */
+    public Report build() {
+      return merged.build().withId(Reports.mergedId(ids));
+    }
   }
 
   /**

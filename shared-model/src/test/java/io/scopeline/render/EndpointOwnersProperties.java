@@ -125,6 +125,7 @@ class EndpointOwnersProperties {
   void aMergedWindowShowsTheEdgesItsPiecesShowAlone(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int n) {
     List<Report> pieces = history(seed, n);
     Report window = EndpointOwners.merge(pieces);
+    assertThat(window.id()).as("named as a plain merge of the pieces").isEqualTo(Reports.merge(pieces).id());
     for (String view : VIEWS) {
       TreeSet<String> union = new TreeSet<>();
       pieces.forEach(p -> union.addAll(edges(p, view)));

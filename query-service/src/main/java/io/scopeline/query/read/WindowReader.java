@@ -140,8 +140,9 @@ public final class WindowReader {
   }
 
   /**
-   * The pieces under {@code keys} merged in time order, an address's connections kept on whoever
-   * held it at the time ({@link EndpointOwners}).
+   * The pieces under {@code keys} merged, an address's connections kept on whoever held it at the
+   * time ({@link EndpointOwners}): fetched newest first and merged as they come, so memory holds
+   * the merge and the pieces being fetched, not the window's pieces (a day of quanta is 28 800).
    */
   private Mono<Window> read(TenantId tenant, List<String> unordered) {
     List<String> keys = unordered.stream().sorted(Comparator.comparingLong(Rollups::dataStartOf)).toList();
@@ -150,10 +151,13 @@ public final class WindowReader {
     if (cached != null) {
       return Mono.just(new Window(cached, Duration.ZERO, identity));
     }
-    return Flux.fromIterable(keys)
+    List<String> newestFirst = new java.util.ArrayList<>(keys);
+    java.util.Collections.reverse(newestFirst);
+    return Flux.fromIterable(newestFirst)
         .flatMapSequential(key -> reports.get(tenant, key), props.fetchConcurrency())
-        .collectList().map(list -> {
-          Report r = EndpointOwners.merge(list);
+        .reduceWith(EndpointOwners.Merger::new, EndpointOwners.Merger::addOlder)
+        .map(m -> {
+          Report r = m.build();
           merged.put(identity, r);
           return new Window(r, Duration.ZERO, identity);
         });
