@@ -801,7 +801,13 @@ async function search(q) {
     return;
   }
   const path = `api/topology/${encodeURIComponent(state.topology)}${query(state.topology, { q })}`;
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+  let response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/json' } });
+  } catch (e) {
+    box.textContent = `search failed: ${e.message}`;
+    return;
+  }
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     box.textContent = typeof body === 'string' ? body : `search failed (${response.status})`;

@@ -117,6 +117,8 @@ public final class TimeTravel {
         }
         if (isRaw) {
           compactor.compact(rolled, hour).block();
+          System.out.printf(Locale.ROOT, "  raw hour %d of %d stored and compacted (%.0f s so far)%n",
+              quanta / 1200, rawHours, (System.nanoTime() - t0) / 1e9);
         } else {
           putHourRollup(s3, dynamo, rolled, hour, Reports.merge(sampled)
               .withMetricsDownsampled(Rollups.Level.HOUR.sampleNanos()));
