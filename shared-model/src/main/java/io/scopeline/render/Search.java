@@ -70,8 +70,20 @@ public final class Search {
   private static final Pattern COMPARISON = Pattern.compile("^(.*?)\\s*([<>=])\\s*(.*)$");
   private static final Pattern NUMBER = Pattern.compile("^([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)\\s*([kmgtKMGT]?)[bB]?$");
 
+  /** The longest query: longer ones are refused rather than compiled. */
+  static final int MAX_LENGTH = 500;
+
+  /**
+   * Character reads one match of a term may take in one field: a regular expression that
+   * backtracks without end is stopped here (a few milliseconds) and refused, not left to spin.
+   */
+  static final int MATCH_BUDGET = 1_000_000;
+
   private static Term parse(String raw) {
     String q = raw.trim();
+    if (q.length() > MAX_LENGTH) {
+      throw new BadQueryException("q is " + q.length() + " characters long; at most " + MAX_LENGTH);
+    }
     if (q.isEmpty()) {
       throw new BadQueryException("q is empty: give a term, field:term, or a metric comparison such as cpu > 2");
     }
@@ -98,6 +110,42 @@ public final class Search {
       return metric(metric, c.group(2).charAt(0), value(number));
     }
     return text(null, pattern(q));
+  }
+
+  /** A field's text for matching, that refuses the query once {@link #MATCH_BUDGET} reads are spent. */
+  private static final class Budgeted implements CharSequence {
+    private final String text;
+    private final Pattern term;
+    private int left = MATCH_BUDGET;
+
+    Budgeted(String text, Pattern term) {
+      this.text = text;
+      this.term = term;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (--left < 0) {
+        throw new BadQueryException("q '" + term.pattern() + "' takes too long to match (a regular expression that "
+            + "backtracks without end?): simplify it");
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   private static double value(Matcher number) {
@@ -157,10 +205,10 @@ public final class Search {
   }
 
   private static void find(List<Match> out, Pattern field, String label, String text, Pattern term) {
-    if (text == null || text.isEmpty() || (field != null && !field.matcher(slug(label)).find())) {
+    if (text == null || text.isEmpty() || (field != null && !field.matcher(new Budgeted(slug(label), field)).find())) {
       return;
     }
-    Matcher m = term.matcher(text);
+    Matcher m = term.matcher(new Budgeted(text, term));
     if (m.find()) {
       out.add(new Match(label, text, m.start(), m.end() - m.start()));
     }

@@ -86,6 +86,18 @@ class SearchTest {
   }
 
   @Test
+  void aRegularExpressionThatBacktracksWithoutEndIsStoppedAndRefused() {
+    NodeSummary n = new NodeSummary("x", "a".repeat(28) + "!", "", "", "circle", "", false, false, List.of(),
+        List.of(), List.of(), List.of(), List.of());
+    // Unbounded, this one takes about 10 s on 29 characters.
+    Search evil = Search.of(Map.of(Search.PARAM, List.of("(.*a){20}$")));
+    assertThatThrownBy(() -> evil.apply(Map.of("x", n))).isInstanceOf(Search.BadQueryException.class)
+        .hasMessageContaining("takes too long to match");
+    assertThatThrownBy(() -> Search.of(Map.of(Search.PARAM, List.of("a".repeat(501)))))
+        .hasMessageContaining("at most 500");
+  }
+
+  @Test
   void theTopologyAnswerWithASearchHasTheMatchedNodesAndWhereEachMatched() {
     Views views = new Views(Cluster4ConformanceTest.window("cluster4"));
     Map<String, Object> body = views.topology("containers", Map.of(Search.PARAM, List.of("batch"))).orElseThrow();

@@ -305,6 +305,9 @@ public final class TopologyApi {
 
   private static Mono<ServerResponse> recoverRejections(Mono<ServerResponse> response) {
     return response.onErrorResume(Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
+        // A search refused while matching (too costly), not when read.
+        .onErrorResume(io.scopeline.render.Search.BadQueryException.class,
+            e -> ApiRequests.error(HttpStatus.BAD_REQUEST, e.getMessage()))
         .onErrorResume(WindowReader.StoreUnavailableException.class,
             e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }
