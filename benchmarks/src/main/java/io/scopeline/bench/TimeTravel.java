@@ -53,7 +53,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * generating 7 days of raw quanta (201 600 objects) does not fit this machine.
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks exec:java -Dbench.main=io.scopeline.bench.TimeTravel}
- * (arguments: {@code hosts=100 rawHours=1 days=7}).
+ * (arguments: {@code hosts=100 rawHours=1 days=7}; {@code rawHours=24} adds the raw baseline of a
+ * day, whose cold read takes over 10 minutes here).
  */
 public final class TimeTravel {
   private static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));
@@ -162,6 +163,7 @@ public final class TimeTravel {
             continue; // the raw baseline exists for rawHours only
           }
           try (ConfigurableApplicationContext replica = replica(base)) {
+            System.out.printf(Locale.ROOT, "  reading %s from %s…%n", window, tenant == raw ? "quanta" : "roll-ups");
             double before = s3Gets(replica);
             double cold = get(replica, tenant, at, window);
             double objects = s3Gets(replica) - before;
@@ -221,7 +223,7 @@ public final class TimeTravel {
         + "/api/topology/hosts?timestamp=" + at + "&window=" + window);
     long t0 = System.nanoTime();
     HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(uri).header(WireHeaders.ORG_ID, tenant.value())
-        .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        .timeout(Duration.ofMinutes(40)).build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
       throw new IllegalStateException(uri + " answered " + r.statusCode() + ": " + new String(r.body()));
     }
