@@ -24,13 +24,15 @@ import java.util.Map;
  * where two pods that held one IP a day apart make the address ambiguous. Merged plainly, an old
  * connection then shows on the new holder (a false edge) or on nobody (a lost edge).
  *
- * <p>Here each piece first records, on each endpoint, the pod and container its address belonged
- * to within that piece ({@link #POD}, {@link #CONTAINER}; the joins use them before any IP
- * lookup). Pieces are then compared newest first: where an endpoint's owner in an older piece
- * (host, pid, pod, container: what both pieces know of it) differs from its owner in newer
- * ones, the older piece's endpoint is renamed {@code <id>;<owner tag>} (and the edges to it in
- * that piece with it), so the newest owner keeps the plain id and each earlier owner gets a node
- * of its own. Rendering the merge then gives the edges that rendering each piece alone gives.
+ * <p>Here each piece first records, on each endpoint, the pod, container and process its address
+ * and pid belonged to within that piece ({@link #POD}, {@link #CONTAINER}, {@link #PROCESS}; the
+ * joins use them before any lookup). Pieces are then compared newest first: a process node whose
+ * container or name differs from a newer piece's (a reused pid) is renamed
+ * {@code <host>;<pid>;<owner tag>} in the older piece; where an endpoint's owner in an older piece
+ * (host, pid, pod, container, process: what both pieces know of it) differs from its owner in
+ * newer ones, the older piece's endpoint is renamed {@code <id>;<owner tag>} (and the edges to it
+ * in that piece with it), so the newest owner keeps the plain id and each earlier owner gets a
+ * node of its own. Rendering the merge then gives the edges that rendering each piece alone gives.
  * The result depends on the pieces' order, not on how they were grouped into roll-ups, up to
  * which earlier owner's node holds an edge.
  */
