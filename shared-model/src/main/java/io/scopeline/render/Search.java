@@ -54,6 +54,12 @@ public final class Search {
     this.terms = terms;
   }
 
+  /** Whether a query asks for a search (has {@code q} parameters), without reading them. */
+  public static boolean asks(Map<String, List<String>> query) {
+    List<String> q = query.get(PARAM);
+    return q != null && !q.isEmpty();
+  }
+
   /** The search the {@code q} parameters of a query ask for; null when there are none. */
   public static Search of(Map<String, List<String>> query) {
     List<String> q = query.get(PARAM);

@@ -37,7 +37,7 @@ public final class Views {
    * ({@code q=}), only the nodes that match, and {@code "matches": {id: [where it matched]}}.
    */
   public Optional<Map<String, Object>> topology(String name, Map<String, List<String>> query) {
-    if (Search.of(query) != null) {
+    if (Search.asks(query)) {
       return searched(name, query).map(r -> {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nodes", r.nodes());
@@ -65,7 +65,7 @@ public final class Views {
    * search ({@code q=}), those that match, edges among them only.
    */
   public Optional<Map<String, NodeSummary>> summaries(String name, Map<String, List<String>> query) {
-    if (Search.of(query) != null) {
+    if (Search.asks(query)) {
       return searched(name, query).map(Search.Result::nodes);
     }
     return allSummaries(name, query);
@@ -78,8 +78,9 @@ public final class Views {
 
   /** The search a query's {@code q=} asks for over the topology (throws {@link Search.BadQueryException}). */
   private Optional<Search.Result> searched(String name, Map<String, List<String>> query) {
-    Search search = Search.of(query);
-    return searches.computeIfAbsent(key(name, query, true), k -> allSummaries(name, query).map(search::apply));
+    // Parsed (its expressions compiled) once per view version, not on every frame that asks.
+    return searches.computeIfAbsent(key(name, query, true),
+        k -> allSummaries(name, query).map(Search.of(query)::apply));
   }
 
   /** The views {@link #lookup} looks in: those whose nodes have names people use. */
