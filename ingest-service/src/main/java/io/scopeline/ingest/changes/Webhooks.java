@@ -142,7 +142,10 @@ final class Webhooks implements AutoCloseable {
               (e.getCause() != null && reactor.core.Exceptions.isRetryExhausted(e) ? e.getCause() : e).toString());
           return Mono.empty();
         })
-        .doFinally(s -> pending.decrementAndGet());
+        // Before the completion travels on (doFinally would run after it): the worker's own end, which
+        // close() waits for, must not be seen while a finished delivery still counts as pending.
+        .doOnTerminate(pending::decrementAndGet)
+        .doOnCancel(pending::decrementAndGet);
   }
 
   /** Deliveries queued or under way. */
