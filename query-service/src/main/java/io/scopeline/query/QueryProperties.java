@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param wsMaxPerReplica open topology WebSockets on this replica in all
  * @param wsWindowMinTick a topology WebSocket with {@code window=} sends a frame at most this
  *     often, whatever its {@code t=}: each frame reads and merges the whole long window
+ * @param maxWindowObjects a window read needing more stored objects than this is refused (400)
+ *     with the count: with roll-ups a month is under a thousand, so only a time whose roll-ups are
+ *     missing (compaction off or behind) gets there, and reading it would take minutes
  */
 @ConfigurationProperties("scopeline.query")
 public record QueryProperties(
@@ -46,4 +49,5 @@ public record QueryProperties(
     @DefaultValue("100ms") Duration wsMinTick,
     @DefaultValue("5000") int wsMaxPerTenant,
     @DefaultValue("20000") int wsMaxPerReplica,
-    @DefaultValue("15s") Duration wsWindowMinTick) {}
+    @DefaultValue("15s") Duration wsWindowMinTick,
+    @DefaultValue("10000") int maxWindowObjects) {}

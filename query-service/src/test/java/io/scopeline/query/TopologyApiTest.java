@@ -310,6 +310,67 @@ class TopologyApiTest extends QueryTestBase {
         .isBadRequest().expectBody(String.class).value(b -> assertThat(b).contains("at most 31d"));
   }
 
+  /** A host whose CPU was sampled each second of the quantum starting at {@code q}: 3 samples. */
+  private static Report sampledHost(long q) {
+    long second = 1_000_000_000L;
+    long[] dates = {q, q + second, q + 2 * second};
+    double[] values = {q / second % 100, q / second % 100 + 0.25, q / second % 100 + 0.5};
+    var host = io.scopeline.model.Node.of("sampled;<host>", "host").withLatest("host_name", q, "sampled")
+        .withMetrics(io.scopeline.model.KeyedMap.of("host_cpu_usage_percent",
+            io.scopeline.model.Metric.of(dates, values, 0, 100)));
+    return Report.builder().ts(q).windowNanos(3 * second)
+        .topology(io.scopeline.model.TopologyType.HOST, io.scopeline.model.TopologyType.HOST.defaultTopology()
+            .withNode(host))
+        .build();
+  }
+
+  private List<Long> cpuSampleDates(String tenant, String query) throws Exception {
+    byte[] body = http.get().uri("/api/report?" + query).header(WireHeaders.ORG_ID, tenant).exchange()
+        .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    var samples = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body)
+        .at("/Host/nodes/sampled;<host>/metrics/host_cpu_usage_percent/samples");
+    List<Long> dates = new ArrayList<>();
+    samples.forEach(s -> dates.add(java.time.Instant.parse(s.get("date").asString()).toEpochMilli()));
+    return dates;
+  }
+
+  @Test
+  void aLongWindowOfRawQuantaKeepsTheMetricSamplesItsRollUpsWouldAndOneOfTooManyObjectsIsRefused()
+      throws Exception {
+    TenantId tenant = TenantId.of("samples-" + System.nanoTime());
+    long second = 1_000_000_000L;
+    long start = io.scopeline.keys.Rollups.Level.HOUR.startOf(now()) - 2 * 3600 * second;
+    int quanta = 62; // three minutes and more, no roll-ups: every read is of raw quanta
+    for (int i = 0; i < quanta; i++) {
+      store(tenant, start + i * 3 * second, 0, sampledHost(start + i * 3 * second));
+    }
+    long endNanos = start + quanta * 3 * second;
+    String end = java.time.Instant.ofEpochSecond(0, endNanos).toString();
+
+    // 3 minutes: the 60 quanta from second 6 on (max-window-objects is 60 here), sampled each second.
+    // One sample per 15 s is kept, the last of each (what a minute roll-up keeps): 13 of the 180.
+    List<Long> thinned = cpuSampleDates(tenant.value(), "timestamp=" + end + "&window=3m");
+    List<Long> expected = new ArrayList<>();
+    for (long s = 14; s < 185; s += 15) {
+      expected.add((start + s * second) / 1_000_000);
+    }
+    expected.add((start + 185 * second) / 1_000_000);
+    assertThat(thinned).containsExactlyElementsOf(expected);
+    assertThat(cpuSampleDates(tenant.value(), "timestamp=" + end)).as("Scope's 15 s window: every sample")
+        .hasSize(15);
+
+    // 4 minutes would read 62 objects: refused with the count, on every path that reads a window.
+    for (String path : List.of("/api/report", "/api/topology/hosts", "/api/topology/hosts/edges")) {
+      http.get().uri(path + "?timestamp=" + end + "&window=4m").header(WireHeaders.ORG_ID, tenant.value()).exchange()
+          .expectStatus().isBadRequest().expectBody(String.class)
+          .value(b -> assertThat(b).as(path).contains("needs 62 stored objects", "ask a shorter window"));
+    }
+    http.get().uri("/api/topology/hosts/ws?timestamp=" + end + "&window=4m").header(WireHeaders.ORG_ID,
+            tenant.value()).exchange()
+        .expectStatus().isBadRequest().expectBody(String.class)
+        .value(b -> assertThat(b).as("a socket's handshake").contains("needs 62 stored objects"));
+  }
+
   @Test
   void aSearchKeepsTheMatchingNodesOfTheViewOverHttpAndWebSocket() throws Exception {
     TenantId tenant = TenantId.of("search-" + System.nanoTime());

@@ -208,13 +208,23 @@ class BrowserUiTest {
       assertThat(filled.locator(".metric-fill").evaluate("e => getComputedStyle(e).clipPath").toString())
           .startsWith("inset(").doesNotStartWith("inset(100%");
 
-      // Exports: the view as GraphML from the server, the map as SVG from the page.
+      // Exports: the view as GraphML from the server, the map as SVG and PNG from the page.
       Download graphml = page.waitForDownload(() -> page.locator("#export-graphml").click());
       assertThat(graphml.suggestedFilename()).isEqualTo("hosts.graphml");
       assertThat(Files.readString(graphml.path())).contains("<graphml", host);
       Download svg = page.waitForDownload(() -> page.locator("#export-svg").click());
       assertThat(svg.suggestedFilename()).isEqualTo("hosts.svg");
       assertThat(Files.readString(svg.path())).startsWith("<svg").contains(host);
+      // ...and as PNG: the map drawn on the page's background, not a blank canvas.
+      Download png = page.waitForDownload(() -> page.locator("#export-png").click());
+      assertThat(png.suggestedFilename()).isEqualTo("hosts.png");
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.path().toFile());
+      assertThat(image).as("a PNG image").isNotNull();
+      assertThat(image.getWidth()).isGreaterThan(400);
+      int background = image.getRGB(0, 0);
+      long drawn = java.util.stream.IntStream.range(0, image.getWidth() * image.getHeight())
+          .filter(i -> image.getRGB(i % image.getWidth(), i / image.getWidth()) != background).count();
+      assertThat(drawn).as("pixels of nodes, edges and labels").isGreaterThan(1_000);
       page.locator("#search").fill("");
       page.locator("#search").press("Enter");
 

@@ -61,6 +61,8 @@ public final class ScopeApi {
           return response.bodyValue(bytes);
         })
         .onErrorResume(Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()))
+        .onErrorResume(WindowReader.WindowTooLargeException.class,
+            e -> ApiRequests.error(HttpStatus.BAD_REQUEST, e.getMessage()))
         .onErrorResume(e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }
 

@@ -308,6 +308,8 @@ public final class TopologyApi {
         // A search refused while matching (too costly), not when read.
         .onErrorResume(io.scopeline.render.Search.BadQueryException.class,
             e -> ApiRequests.error(HttpStatus.BAD_REQUEST, e.getMessage()))
+        .onErrorResume(WindowReader.WindowTooLargeException.class,
+            e -> ApiRequests.error(HttpStatus.BAD_REQUEST, e.getMessage()))
         .onErrorResume(WindowReader.StoreUnavailableException.class,
             e -> ApiRequests.error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
   }

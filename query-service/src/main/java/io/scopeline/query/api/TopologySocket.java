@@ -122,8 +122,19 @@ public final class TopologySocket implements WebSocketHandler {
   /** Rejects bad watch requests with a status and reason before the upgrade, as Scope does. */
   public WebFilter validator() {
     return Upgrades.validate(p -> PATH.matcher(p).matches(), (p, exchange) -> {
-      watch(exchange.getRequest().getURI(), exchange.getRequest().getHeaders());
-      return Mono.empty();
+      Watch w = watch(exchange.getRequest().getURI(), exchange.getRequest().getHeaders());
+      if (w.window() == null) {
+        return Mono.empty();
+      }
+      // A long window too large to read is refused here, with the reason, rather than after the
+      // upgrade: a close frame sent from the frame stream never completes in Reactor Netty
+      // (reactor-netty#444), and one sent after it cancels the receive loses its status.
+      long at = w.travelStart() == null ? ApiRequests.nowNanos() : w.travelStart();
+      return windows.checkSize(w.tenant(), at, w.window())
+          .onErrorMap(WindowReader.WindowTooLargeException.class,
+              e -> new Rejected(HttpStatus.BAD_REQUEST, e.getMessage()))
+          // The stores failing is the socket's to show (stale or skipped ticks), not the handshake's.
+          .onErrorResume(e -> !(e instanceof Rejected), e -> Mono.empty());
     });
   }
 
@@ -149,6 +160,11 @@ public final class TopologySocket implements WebSocketHandler {
     Flux<Void> sent = deliver(frames, pings, o -> session.send(Mono.just(message(session, o, cursor))));
     Mono<Void> clientGone = session.receive().then();
     return sent.takeUntilOther(clientGone).then()
+        .onErrorResume(WindowReader.WindowTooLargeException.class, e -> {
+          // Its window outgrew the limit while open (the handshake checks it first, see validator).
+          log.info("Closing a topology socket of {}: {}", w.tenant(), e.getMessage());
+          return session.close(CloseStatus.POLICY_VIOLATION.withReason(e.brief()));
+        })
         .doFinally(s -> release(w.tenant()));
   }
 
@@ -230,7 +246,7 @@ public final class TopologySocket implements WebSocketHandler {
             .publishOn(cpu)
             .map(window -> views.of(window, w.censoring()).summaries(w.topology(), w.query())
                 .orElseThrow())
-            .onErrorResume(e -> {
+            .onErrorResume(e -> !(e instanceof WindowReader.WindowTooLargeException), e -> {
               log.debug("Skipping a tick of {}/{}: {}", w.tenant(), w.topology(), e.toString());
               return Mono.empty();
             }), 1)

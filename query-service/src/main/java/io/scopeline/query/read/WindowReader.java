@@ -72,7 +72,7 @@ public final class WindowReader {
   public Mono<Window> past(TenantId tenant, long atNanos) {
     long from = atNanos - props.window().toNanos();
     return index.keptKeys(tenant, from, atNanos).flatMap(keys -> read(tenant, keys))
-        .onErrorMap(e -> !(e instanceof StoreUnavailableException),
+        .onErrorMap(e -> !(e instanceof StoreUnavailableException || e instanceof WindowTooLargeException),
             e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
   }
 
@@ -82,8 +82,18 @@ public final class WindowReader {
    */
   public Mono<Window> past(TenantId tenant, long atNanos, Duration window) {
     return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos).flatMap(keys -> read(tenant, keys))
-        .onErrorMap(e -> !(e instanceof StoreUnavailableException),
+        .onErrorMap(e -> !(e instanceof StoreUnavailableException || e instanceof WindowTooLargeException),
             e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
+  }
+
+  /**
+   * Completes when the window of length {@code window} ending at {@code atNanos} can be read,
+   * errs with {@link WindowTooLargeException} when it needs more objects than allowed.
+   */
+  public Mono<Void> checkSize(TenantId tenant, long atNanos, Duration window) {
+    return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos)
+        .flatMap(keys -> keys.size() > props.maxWindowObjects()
+            ? Mono.<Void>error(new WindowTooLargeException(keys.size(), props.maxWindowObjects())) : Mono.empty());
   }
 
   /** A piece of a long window: a roll-up, or a minute's quanta, spanning [startNanos, endNanos). */
@@ -104,6 +114,9 @@ public final class WindowReader {
     record Keys(long start, long end, List<String> keys) {}
     return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos)
         .flatMapMany(keys -> {
+          if (keys.size() > props.maxWindowObjects()) {
+            return Flux.error(new WindowTooLargeException(keys.size(), props.maxWindowObjects()));
+          }
           java.util.TreeMap<Long, Keys> byStart = new java.util.TreeMap<>();
           java.util.TreeMap<Long, List<String>> quantaByMinute = new java.util.TreeMap<>();
           for (String key : keys) {
@@ -135,7 +148,7 @@ public final class WindowReader {
           return Flux.fromIterable(byStart.values());
         })
         .flatMapSequential(k -> read(tenant, k.keys()).map(w -> new Piece(k.start(), k.end(), w)), 2)
-        .onErrorMap(e -> !(e instanceof StoreUnavailableException),
+        .onErrorMap(e -> !(e instanceof StoreUnavailableException || e instanceof WindowTooLargeException),
             e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
   }
 
@@ -143,8 +156,12 @@ public final class WindowReader {
    * The pieces under {@code keys} merged, an address's connections kept on whoever held it at the
    * time ({@link EndpointOwners}): fetched newest first and merged as they come, so memory holds
    * the merge and the pieces being fetched, not the window's pieces (a day of quanta is 28 800).
+   * Keys spanning more than a minute are merged as roll-ups would be ({@link #rolledUp}).
    */
   private Mono<Window> read(TenantId tenant, List<String> unordered) {
+    if (unordered.size() > props.maxWindowObjects()) {
+      return Mono.error(new WindowTooLargeException(unordered.size(), props.maxWindowObjects()));
+    }
     List<String> keys = unordered.stream().sorted(Comparator.comparingLong(Rollups::dataStartOf)).toList();
     String identity = identity(tenant, keys);
     Report cached = merged.getIfPresent(identity);
@@ -153,13 +170,46 @@ public final class WindowReader {
     }
     List<String> newestFirst = new java.util.ArrayList<>(keys);
     java.util.Collections.reverse(newestFirst);
-    return Flux.fromIterable(newestFirst)
-        .flatMapSequential(key -> reports.get(tenant, key), props.fetchConcurrency())
+    long span = keys.isEmpty() ? 0 : Rollups.dataStartOf(keys.get(keys.size() - 1)) - Rollups.dataStartOf(keys.get(0));
+    Flux<Timed> pieces = Flux.fromIterable(newestFirst)
+        .flatMapSequential(key -> reports.get(tenant, key).map(r -> new Timed(Rollups.dataStartOf(key), r, key)),
+            props.fetchConcurrency());
+    if (span >= Rollups.Level.MINUTE.spanNanos()) {
+      pieces = rolledUp(pieces, Rollups.Level.MINUTE);
+    }
+    if (span >= Rollups.Level.HOUR.spanNanos()) {
+      pieces = rolledUp(pieces, Rollups.Level.HOUR);
+    }
+    return pieces.map(Timed::report)
         .reduceWith(EndpointOwners.Merger::new, EndpointOwners.Merger::addOlder)
         .map(m -> {
           Report r = m.build();
           merged.put(identity, r);
           return new Window(r, Duration.ZERO, identity);
+        });
+  }
+
+  /** A fetched piece, the start of the time it holds, and its key (null once merged with others). */
+  private record Timed(long startNanos, Report report, String key) {}
+
+  /**
+   * Newest-first pieces merged per {@code level} period and thinned to the level's metric samples,
+   * as the ingest side's roll-ups are: a long window of raw quanta then costs what compacting them
+   * costs. Merged flat, every sample of every quantum would be kept, each merge copying the growing
+   * sample arrays again (a raw day did not finish in 33 minutes); a roll-up read whole passes through.
+   */
+  private static Flux<Timed> rolledUp(Flux<Timed> newestFirst, Rollups.Level level) {
+    return newestFirst.bufferUntilChanged(t -> level.startOf(t.startNanos()))
+        .map(group -> {
+          Timed only = group.get(0);
+          Rollups.Level stored = only.key() == null ? null : Rollups.levelOf(only.key());
+          if (group.size() == 1 && stored != null && stored.spanNanos() >= level.spanNanos()) {
+            return only;
+          }
+          EndpointOwners.Merger m = new EndpointOwners.Merger();
+          group.forEach(t -> m.addOlder(t.report()));
+          return new Timed(level.startOf(only.startNanos()), m.build().withMetricsDownsampled(level.sampleNanos()),
+              null);
         });
   }
 
@@ -184,6 +234,23 @@ public final class WindowReader {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** A window whose read would need more stored objects than allowed: the caller asked too much. */
+  public static final class WindowTooLargeException extends RuntimeException {
+    private final String brief;
+
+    WindowTooLargeException(int objects, int allowed) {
+      super("this window needs " + objects + " stored objects, more than scopeline.query.max-window-objects ("
+          + allowed + "): roll-ups do not cover this time (compaction off or behind); ask a shorter window", null,
+          false, false);
+      this.brief = "window needs " + objects + " objects, max-window-objects is " + allowed + "; ask a shorter one";
+    }
+
+    /** The reason in fewer than 123 bytes, as a WebSocket close frame takes it. */
+    public String brief() {
+      return brief;
+    }
   }
 
   /** Neither fresh data nor a recent enough fallback is available. */
