@@ -390,6 +390,27 @@ function labelWithHit(text, d) {
   text.append('tspan').text(l.slice(hit.start + hit.length));
 }
 
+/**
+ * Where the search matched other than in the label, under it (as Scope's UI shows matches in
+ * metadata): the first such field with its matched part marked, and how many more matched.
+ */
+function matchLine(text, d) {
+  text.text(null);
+  const other = (state.matches.get(d.id) || []).filter((m) => !(m.field === 'label' && m.text === d.summary.label));
+  if (!other.length) return;
+  const m = other[0];
+  text.append('tspan').text(m.text == null ? m.field : `${m.field}: `);
+  if (m.text != null) {
+    // A long value shows around the matched part.
+    const from = Math.max(0, m.start - 12);
+    const to = Math.min(m.text.length, m.start + m.length + 12);
+    text.append('tspan').text((from > 0 ? '…' : '') + m.text.slice(from, m.start));
+    text.append('tspan').attr('class', 'hit').text(m.text.slice(m.start, m.start + m.length));
+    text.append('tspan').text(m.text.slice(m.start + m.length, to) + (to < m.text.length ? '…' : ''));
+  }
+  if (other.length > 1) text.append('tspan').text(` +${other.length - 1}`);
+}
+
 function draw() {
   const shown = display();
   const data = shown.nodes;
@@ -418,6 +439,7 @@ function draw() {
   });
   entered.append('text').attr('class', 'label').attr('y', 32);
   entered.append('text').attr('class', 'minor').attr('y', 45);
+  entered.append('text').attr('class', 'match').attr('y', 58);
   const all = entered.merge(node);
   all.classed('pseudo', (d) => !!d.summary.pseudo)
     .classed('silent', (d) => isSilentHost(d.id))
@@ -437,6 +459,7 @@ function draw() {
   });
   all.select('text.label').each(function (d) { labelWithHit(d3.select(this), d); });
   all.select('text.minor').text((d) => d.summary.labelMinor || '');
+  all.select('text.match').each(function (d) { matchLine(d3.select(this), d); });
 }
 
 // ---- details ----------------------------------------------------------------------------------

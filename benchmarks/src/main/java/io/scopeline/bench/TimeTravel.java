@@ -136,6 +136,8 @@ public final class TimeTravel {
       base.put("scopeline.storage.access-key", "bench");
       base.put("scopeline.storage.secret-key", "bench");
       base.put("scopeline.storage.redis.uri", redis.uri());
+      // The raw baseline reads every quantum of its window: far above the default limit.
+      base.put("scopeline.query.max-window-objects", "250000");
       base.put("spring.config.name", "bench-replica");
       base.put("server.shutdown", "immediate");
       base.put("logging.level.root", "WARN");

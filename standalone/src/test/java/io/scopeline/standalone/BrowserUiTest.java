@@ -164,6 +164,17 @@ class BrowserUiTest {
       page.locator("#search-error", new Page.LocatorOptions().setHasText("compare cpu with a number"))
           .waitFor(new Locator.WaitForOptions().setTimeout(10_000));
       assertThat(page.locator("g.node").count()).isEqualTo(1);
+      // A match outside the label shows under it, field and value, the matched part marked.
+      page.locator("#search").fill("os:inu");
+      page.locator("#search").press("Enter");
+      page.waitForCondition(() -> page.locator("g.node text.match tspan.hit").count() >= 4,
+          new Page.WaitForConditionOptions().setTimeout(15_000));
+      Locator match = page.locator("g.node[data-id='" + host + ";<host>'] text.match");
+      assertThat(match.textContent()).isEqualTo("OS: linux");
+      assertThat(match.locator("tspan.hit").textContent()).isEqualTo("inu");
+      assertThat(page.locator("g.node[data-id='" + host + ";<host>'] text.label tspan.hit").count())
+          .as("the label did not match").isZero();
+      page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("search-field.png")));
       page.locator("#search").fill("");
       page.locator("#search").press("Enter");
       // (The other test may have silenced a host, which then leaves the map.)
