@@ -18,7 +18,7 @@ const state = {
   matches: new Map(),   // node id -> where the search matched (for highlighting)
   mode: 'map',          // 'map' or 'table'
   fill: '',             // '' or a metric ('cpu', 'memory') whose level fills the nodes
-  lod: 60,              // above this many nodes, a view's nodes are grouped by host
+  lod: 60,              // above this many nodes, a view's nodes are grouped by namespace or host
   expanded: new Set(),  // groups opened by a click
   groups: new Map(),    // group key -> its node on the map (kept, so it keeps its place)
   shown: new Map(),     // id -> what the map draws now (nodes and groups)
@@ -258,13 +258,19 @@ function isSilentHost(id) {
   return id.endsWith(';<host>') && state.silentHosts.has(id.slice(0, -';<host>'.length));
 }
 
-// ---- level of detail: big views show groups (a host's nodes) until one is clicked -------------
+// ---- level of detail: big views show groups (a namespace's or a host's nodes) until clicked ----
 
-/** The group a node belongs to on a big map: its host, else its minor label; null: none. */
+/**
+ * The group a node belongs to on a big map: its Kubernetes namespace (pods, controllers,
+ * services), else the one host it runs on; null (drawn alone): pseudo nodes and nodes on several
+ * hosts (an image, a process name).
+ */
 function groupKey(s) {
   if (s.pseudo) return null;
-  const host = (s.parents || []).find((p) => p.topologyId === 'hosts');
-  return host ? host.label : (s.labelMinor || null);
+  const namespace = (s.metadata || []).find((m) => m.id === 'kubernetes_namespace');
+  if (namespace) return `namespace ${namespace.value}`;
+  const hosts = (s.parents || []).filter((p) => p.topologyId === 'hosts');
+  return hosts.length === 1 ? hosts[0].label : null;
 }
 
 /**

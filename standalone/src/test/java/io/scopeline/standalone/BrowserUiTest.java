@@ -254,6 +254,13 @@ class BrowserUiTest {
       page.locator("#collapse").click();
       page.waitForCondition(() -> page.locator("g.node[data-id='" + groupId + "']").count() == 1,
           new Page.WaitForConditionOptions().setTimeout(10_000));
+
+      // Pods group by their namespace (the simulated fleet's are shop and default), not by host.
+      page.navigate(url("#topology=pods&lod=4"));
+      page.waitForCondition(() -> page.locator("g.node.group").count() == 2,
+          new Page.WaitForConditionOptions().setTimeout(30_000));
+      assertThat(page.locator("g.node.group text.label").allTextContents())
+          .containsExactlyInAnyOrder("namespace shop", "namespace default");
     }
   }
 }
