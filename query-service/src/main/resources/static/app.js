@@ -18,6 +18,7 @@ const state = {
   matches: new Map(),   // node id -> where the search matched (for highlighting)
   mode: 'map',          // 'map' or 'table'
   fill: '',             // '' or a metric ('cpu', 'memory') whose level fills the nodes
+  historyMs: 7 * 24 * 3600 * 1000, // how far back the time slider reaches (from api/history)
   lod: 60,              // above this many nodes, a view's nodes are grouped by namespace or host
   expanded: new Set(),  // groups opened by a click
   groups: new Map(),    // group key -> its node on the map (kept, so it keeps its place)
@@ -797,21 +798,44 @@ function showTime() {
   const s = el('time-status');
   s.textContent = state.timestamp ? 'Past' : 'Live';
   s.className = state.timestamp ? 'past' : 'live';
-  const minutes = state.timestamp ? Math.round((Date.parse(state.timestamp) - Date.now()) / 60000) : 0;
-  el('time-slider').value = String(Math.max(Number(el('time-slider').min), minutes));
+  const ago = state.timestamp ? Math.max(0, Date.now() - Date.parse(state.timestamp)) : 0;
+  el('time-slider').value = String(sliderAt(ago));
   el('time-slider-label').textContent = state.timestamp ? new Date(state.timestamp).toLocaleString() : 'Live';
 }
 
-// The slider spans the last 7 days a minute at a step (what minute roll-ups keep by default);
-// its right end is live.
+// The slider spans the retained history (GET api/history) with its right end live, on a cubic
+// scale: its last tenth reaches back a thousandth of the history (9 h of a year), its last half an
+// eighth, so recent times can be picked to the minute and a year back to the day.
+const SLIDER_STEPS = 1000;
+
+/** How long ago (ms) slider position {@code p} is. */
+function agoAt(p) {
+  return state.historyMs * ((SLIDER_STEPS - p) / SLIDER_STEPS) ** 3;
+}
+
+/** The slider position of a time {@code ago} ms in the past. */
+function sliderAt(ago) {
+  return Math.round(SLIDER_STEPS - SLIDER_STEPS * Math.cbrt(Math.min(1, ago / state.historyMs)));
+}
+
+async function loadHistory() {
+  try {
+    const h = await getJson('api/history');
+    state.historyMs = Math.max(60000, Date.parse(h.to) - Date.parse(h.from));
+    el('time-slider').title = `The retained history: ${h.retention}`;
+    showTime();
+  } catch (e) {
+    // The default span stays (7 days); the slider still travels.
+  }
+}
+
 el('time-slider').oninput = () => {
-  const minutes = Number(el('time-slider').value);
-  el('time-slider-label').textContent = minutes === 0 ? 'Live'
-    : new Date(Date.now() + minutes * 60000).toLocaleString();
+  const ago = agoAt(Number(el('time-slider').value));
+  el('time-slider-label').textContent = ago < 60000 ? 'Live' : new Date(Date.now() - ago).toLocaleString();
 };
 el('time-slider').onchange = () => {
-  const minutes = Number(el('time-slider').value);
-  travel(minutes === 0 ? null : new Date(Date.now() + minutes * 60000).toISOString());
+  const ago = agoAt(Number(el('time-slider').value));
+  travel(ago < 60000 ? null : new Date(Date.now() - ago).toISOString());
 };
 
 // ---- search -----------------------------------------------------------------------------------
@@ -1066,6 +1090,7 @@ window.addEventListener('hashchange', async () => {
 });
 
 const linked = readUrl();
+loadHistory();
 await loadTopologies();
 setMode(linked.mode);
 if (state.search) search(state.search);

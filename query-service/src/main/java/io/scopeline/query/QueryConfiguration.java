@@ -107,8 +107,8 @@ public class QueryConfiguration {
 
   @Bean
   ScopeApi scopeApi(ApiRequests requests, WindowReader windows, LazyRedis redis, Scheduler codecScheduler,
-      ScopeAppInfo app) {
-    return new ScopeApi(requests, windows, new ProbeStatusTable(redis), codecScheduler, app);
+      ScopeAppInfo app, QueryProperties props) {
+    return new ScopeApi(requests, windows, new ProbeStatusTable(redis), codecScheduler, app, props.history());
   }
 
   /** Control and pipe sockets take the tenant as every API request does. */
@@ -151,6 +151,7 @@ public class QueryConfiguration {
         .GET("/api", api::api)
         .GET("/api/report", api::report)
         .GET("/api/probes", api::probes)
+        .GET("/api/history", api::history)
         .GET("/api/topology", topologies::topologies)
         .GET("/api/lookup", topologies::lookup)
         .GET("/api/topology/{name}", topologies::topology)

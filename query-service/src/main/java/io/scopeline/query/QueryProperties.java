@@ -32,6 +32,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWindowObjects a window read needing more stored objects than this is refused (400)
  *     with the count: with roll-ups a month is under a thousand, so only a time whose roll-ups are
  *     missing (compaction off or behind) gets there, and reading it would take minutes
+ * @param history how far back history is kept, as the UI's time slider reaches: the ingest
+ *     side's {@code scopeline.retention.hour} (or, without retention, how far back one may look)
  */
 @ConfigurationProperties("scopeline.query")
 public record QueryProperties(
@@ -50,4 +52,5 @@ public record QueryProperties(
     @DefaultValue("5000") int wsMaxPerTenant,
     @DefaultValue("20000") int wsMaxPerReplica,
     @DefaultValue("15s") Duration wsWindowMinTick,
-    @DefaultValue("10000") int maxWindowObjects) {}
+    @DefaultValue("10000") int maxWindowObjects,
+    @DefaultValue("365d") Duration history) {}

@@ -372,6 +372,18 @@ class TopologyApiTest extends QueryTestBase {
   }
 
   @Test
+  void theHistoryOneCanTravelToIsTheConfiguredRetentionEndingNow() throws Exception {
+    byte[] body = http.get().uri("/api/history").header(WireHeaders.ORG_ID, "history").exchange()
+        .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+    var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
+    java.time.Instant from = java.time.Instant.parse(json.get("from").asString());
+    java.time.Instant to = java.time.Instant.parse(json.get("to").asString());
+    assertThat(Duration.between(from, to)).isEqualTo(Duration.ofDays(365));
+    assertThat(Duration.between(to, java.time.Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
+    assertThat(json.get("retention").asString()).isEqualTo("8760h0m0s");
+  }
+
+  @Test
   void aSearchKeepsTheMatchingNodesOfTheViewOverHttpAndWebSocket() throws Exception {
     TenantId tenant = TenantId.of("search-" + System.nanoTime());
     store(tenant, now() - 1_000_000_000L, 0, hosts(now(), "web-1", "5.10", "web-2", "6.1", "db", "6.1"));

@@ -239,6 +239,21 @@ class BrowserUiTest {
       page.locator("#search").fill("");
       page.locator("#search").press("Enter");
 
+      // The time slider spans the retained history (365 d by default), cubic: 9/10 of the way
+      // is a thousandth of it back, 8.76 h.
+      page.waitForCondition(() -> "The retained history: 8760h0m0s".equals(page.locator("#time-slider")
+          .getAttribute("title")), new Page.WaitForConditionOptions().setTimeout(10_000));
+      long before = System.currentTimeMillis();
+      page.locator("#time-slider").evaluate("s => { s.value = '900'; s.dispatchEvent(new Event('change')); }");
+      page.waitForCondition(() -> page.url().contains("timestamp="), new Page.WaitForConditionOptions().setTimeout(10_000));
+      String travelledTo = java.net.URLDecoder.decode(page.url().replaceAll(".*timestamp=([^&]*).*", "$1"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      long hoursBack = java.time.Duration.between(java.time.Instant.parse(travelledTo),
+          java.time.Instant.ofEpochMilli(before)).toMinutes();
+      assertThat(hoursBack).isBetween(8 * 60 + 40L, 8 * 60 + 50L);
+      page.locator("#time-live").click();
+      page.waitForCondition(() -> !page.url().contains("timestamp="), new Page.WaitForConditionOptions().setTimeout(10_000));
+
       // A big map (here: above 4 nodes) shows each host's containers as one group until clicked.
       page.navigate(url("#topology=containers&lod=4"));
       page.waitForCondition(() -> page.locator("g.node.group").count() >= 2,

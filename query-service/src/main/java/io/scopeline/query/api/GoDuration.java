@@ -4,11 +4,20 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses Go duration strings ({@code 5s}, {@code 1m30s}, {@code 500ms}, {@code 1.5h}) as Scope's {@code t=} takes them. */
+/** Go duration strings ({@code 5s}, {@code 1m30s}, {@code 500ms}, {@code 1.5h}) as Scope's {@code t=} takes them. */
 final class GoDuration {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
   private GoDuration() {}
+
+  /** As Go's {@code Duration.String} writes a whole number of seconds: {@code 8760h0m0s}, {@code 1m30s}, {@code 0s}. */
+  static String format(Duration d) {
+    long seconds = d.toSeconds();
+    long h = seconds / 3600;
+    long m = seconds % 3600 / 60;
+    long s = seconds % 60;
+    return h > 0 ? h + "h" + m + "m" + s + "s" : m > 0 ? m + "m" + s + "s" : s + "s";
+  }
 
   /** The duration, or null when {@code s} is not a Go duration. */
   static Duration parse(String s) {

@@ -29,14 +29,34 @@ public final class ScopeApi {
   private final ProbeStatusTable statuses;
   private final Scheduler encodeScheduler;
   private final ScopeAppInfo app;
+  private final java.time.Duration history;
 
   public ScopeApi(ApiRequests requests, WindowReader windows, ProbeStatusTable statuses, Scheduler encodeScheduler,
-      ScopeAppInfo app) {
+      ScopeAppInfo app, java.time.Duration history) {
     this.requests = requests;
     this.windows = windows;
     this.statuses = statuses;
     this.encodeScheduler = encodeScheduler;
     this.app = app;
+    this.history = history;
+  }
+
+  /**
+   * {@code GET /api/history}: the times one can travel to, {@code {"from", "to", "retention"}}
+   * ({@code to} is now; {@code retention} a Go duration), for the UI's time slider.
+   */
+  public Mono<ServerResponse> history(ServerRequest request) {
+    return Mono.fromCallable(() -> {
+      requests.tenant(request.headers().asHttpHeaders()); // as every /api read: no tenant, no answer
+      java.time.Instant now = java.time.Instant.now();
+      return io.scopeline.codec.JsonObjects.object(g -> {
+        g.writeStringProperty("from", now.minus(history).toString());
+        g.writeStringProperty("to", now.toString());
+        g.writeStringProperty("retention", GoDuration.format(history));
+      });
+    })
+        .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json))
+        .onErrorResume(Rejected.class, e -> ApiRequests.error(e.status(), e.getMessage()));
   }
 
   public Mono<ServerResponse> report(ServerRequest request) {
