@@ -403,7 +403,9 @@ function labelWithHit(text, d) {
  */
 function matchLine(text, d) {
   text.text(null);
-  const other = (state.matches.get(d.id) || []).filter((m) => !(m.field === 'label' && m.text === d.summary.label));
+  // Matches in the label or minor label show there already.
+  const other = (state.matches.get(d.id) || []).filter((m) => !(m.field === 'label' && m.text === d.summary.label)
+    && !(m.field === 'sublabel' && m.text === d.summary.labelMinor));
   if (!other.length) return;
   const m = other[0];
   text.append('tspan').text(m.text == null ? m.field : `${m.field}: `);
@@ -805,7 +807,7 @@ function showTime() {
 
 // The slider spans the retained history (GET api/history) with its right end live, on a cubic
 // scale: its last tenth reaches back a thousandth of the history (9 h of a year), its last half an
-// eighth, so recent times can be picked to the minute and a year back to the day.
+// eighth, so a step is minutes in the last hours and days a year back (the time box is exact).
 const SLIDER_STEPS = 1000;
 
 /** How long ago (ms) slider position {@code p} is. */

@@ -30,8 +30,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param wsWindowMinTick a topology WebSocket with {@code window=} sends a frame at most this
  *     often, whatever its {@code t=}: each frame reads and merges the whole long window
  * @param maxWindowObjects a window read needing more stored objects than this is refused (400)
- *     with the count: with roll-ups a month is under a thousand, so only a time whose roll-ups are
- *     missing (compaction off or behind) gets there, and reading it would take minutes
+ *     with the count: with roll-ups 31 days ending now are about two thousand (744 hours, and the
+ *     quanta of the hour still running), so only a time whose roll-ups are missing (compaction off
+ *     or behind) gets there, and reading it would take minutes
  * @param history how far back history is kept, as the UI's time slider reaches: the ingest
  *     side's {@code scopeline.retention.hour} (or, without retention, how far back one may look)
  */

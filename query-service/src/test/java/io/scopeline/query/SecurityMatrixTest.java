@@ -50,7 +50,7 @@ class SecurityMatrixTest extends QueryTestBase {
       new Endpoint("GET", "/api/lookup?name=" + SECRET, false, true),
       new Endpoint("GET", "/api/probes", false, false),
       new Endpoint("GET", "/api/history", false, false),
-      new Endpoint("GET", "/api/topology/hosts/diff?from=2026-01-01T00:00:00Z", false, false),
+      new Endpoint("GET", "/api/topology/hosts/diff?from=2026-01-01T00:00:00Z", false, true),
       new Endpoint("GET", "/api/topology/hosts/edges?window=1h", false, false),
       new Endpoint("POST", "/api/control/probe-1/node-1/docker_stop_container", false, false),
       new Endpoint("GET", "/api/pipe/pipe-1/check", false, false),

@@ -243,13 +243,13 @@ class BrowserUiTest {
       // is a thousandth of it back, 8.76 h.
       page.waitForCondition(() -> "The retained history: 8760h0m0s".equals(page.locator("#time-slider")
           .getAttribute("title")), new Page.WaitForConditionOptions().setTimeout(10_000));
-      long before = System.currentTimeMillis();
+      long slidAt = System.currentTimeMillis();
       page.locator("#time-slider").evaluate("s => { s.value = '900'; s.dispatchEvent(new Event('change')); }");
       page.waitForCondition(() -> page.url().contains("timestamp="), new Page.WaitForConditionOptions().setTimeout(10_000));
       String travelledTo = java.net.URLDecoder.decode(page.url().replaceAll(".*timestamp=([^&]*).*", "$1"),
           java.nio.charset.StandardCharsets.UTF_8);
       long hoursBack = java.time.Duration.between(java.time.Instant.parse(travelledTo),
-          java.time.Instant.ofEpochMilli(before)).toMinutes();
+          java.time.Instant.ofEpochMilli(slidAt)).toMinutes();
       assertThat(hoursBack).isBetween(8 * 60 + 40L, 8 * 60 + 50L);
       page.locator("#time-live").click();
       page.waitForCondition(() -> !page.url().contains("timestamp="), new Page.WaitForConditionOptions().setTimeout(10_000));

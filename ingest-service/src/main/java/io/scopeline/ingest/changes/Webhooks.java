@@ -121,6 +121,12 @@ final class Webhooks implements AutoCloseable {
   }
 
   private Mono<Void> deliver(Delivery d) {
+    java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable settle = () -> {
+      if (settled.compareAndSet(false, true)) {
+        pending.decrementAndGet();
+      }
+    };
     return Mono.defer(() -> http.headers(h -> h.set("Content-Type", "application/json")
                 .set(SIGNATURE, signature(d.hook().secret(), d.body())).set(DELIVERY, d.id()))
             .post().uri(d.hook().url())
@@ -144,8 +150,8 @@ final class Webhooks implements AutoCloseable {
         })
         // Before the completion travels on (doFinally would run after it): the worker's own end, which
         // close() waits for, must not be seen while a finished delivery still counts as pending.
-        .doOnTerminate(pending::decrementAndGet)
-        .doOnCancel(pending::decrementAndGet);
+        .doOnTerminate(settle)
+        .doOnCancel(settle); // once: a cancel may follow the end (dispose after the drain timeout)
   }
 
   /** Deliveries queued or under way. */

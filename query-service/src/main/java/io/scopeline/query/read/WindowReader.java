@@ -155,14 +155,16 @@ public final class WindowReader {
   /**
    * The pieces under {@code keys} merged, an address's connections kept on whoever held it at the
    * time ({@link EndpointOwners}): fetched newest first and merged as they come, so memory holds
-   * the merge and the pieces being fetched, not the window's pieces (a day of quanta is 28 800).
+   * the merges and the pieces being fetched, not the window's pieces (a day of quanta is 28 800).
    * Keys spanning more than a minute are merged as roll-ups would be ({@link #rolledUp}).
    */
   private Mono<Window> read(TenantId tenant, List<String> unordered) {
     if (unordered.size() > props.maxWindowObjects()) {
       return Mono.error(new WindowTooLargeException(unordered.size(), props.maxWindowObjects()));
     }
-    List<String> keys = unordered.stream().sorted(Comparator.comparingLong(Rollups::dataStartOf)).toList();
+    // Ties (segments of one quantum) by key, as the compactor orders them.
+    List<String> keys = unordered.stream()
+        .sorted(Comparator.comparingLong(Rollups::dataStartOf).thenComparing(Comparator.naturalOrder())).toList();
     String identity = identity(tenant, keys);
     Report cached = merged.getIfPresent(identity);
     if (cached != null) {
@@ -196,21 +198,44 @@ public final class WindowReader {
    * Newest-first pieces merged per {@code level} period and thinned to the level's metric samples,
    * as the ingest side's roll-ups are: a long window of raw quanta then costs what compacting them
    * costs. Merged flat, every sample of every quantum would be kept, each merge copying the growing
-   * sample arrays again (a raw day did not finish in 33 minutes); a roll-up read whole passes through.
+   * sample arrays again (a raw day did not finish in 33 minutes). Each period is merged as its
+   * pieces arrive, so memory holds one merge per level, not a period's pieces.
    */
   private static Flux<Timed> rolledUp(Flux<Timed> newestFirst, Rollups.Level level) {
-    return newestFirst.bufferUntilChanged(t -> level.startOf(t.startNanos()))
-        .map(group -> {
-          Timed only = group.get(0);
-          Rollups.Level stored = only.key() == null ? null : Rollups.levelOf(only.key());
-          if (group.size() == 1 && stored != null && stored.spanNanos() >= level.spanNanos()) {
-            return only;
-          }
-          EndpointOwners.Merger m = new EndpointOwners.Merger();
-          group.forEach(t -> m.addOlder(t.report()));
-          return new Timed(level.startOf(only.startNanos()), m.build().withMetricsDownsampled(level.sampleNanos()),
-              null);
-        });
+    return newestFirst.windowUntilChanged(t -> level.startOf(t.startNanos()))
+        .concatMap(period -> period.reduceWith(() -> new Period(level), Period::add).map(Period::result));
+  }
+
+  /** One period's pieces merged as they come; a roll-up alone in its period passes through. */
+  private static final class Period {
+    private final Rollups.Level level;
+    private Timed first;
+    private EndpointOwners.Merger merger;
+
+    Period(Rollups.Level level) {
+      this.level = level;
+    }
+
+    Period add(Timed t) {
+      if (first == null) {
+        first = t;
+        return this;
+      }
+      if (merger == null) {
+        merger = new EndpointOwners.Merger().addOlder(first.report());
+      }
+      merger.addOlder(t.report());
+      return this;
+    }
+
+    Timed result() {
+      Rollups.Level stored = first.key() == null ? null : Rollups.levelOf(first.key());
+      if (merger == null && stored != null && stored.spanNanos() >= level.spanNanos()) {
+        return first;
+      }
+      Report merged = merger == null ? new EndpointOwners.Merger().addOlder(first.report()).build() : merger.build();
+      return new Timed(level.startOf(first.startNanos()), merged.withMetricsDownsampled(level.sampleNanos()), null);
+    }
   }
 
   private static String identity(TenantId tenant, List<String> keys) {
