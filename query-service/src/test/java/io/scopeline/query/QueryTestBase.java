@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"scopeline.query.max-staleness=12s", "scopeline.storage.request-timeout=1s",
         "scopeline.query.ws-ping-interval=1s", "scopeline.query.reconcile-interval=3s",
-        "scopeline.query.ws-max-per-tenant=12", "scopeline.query.max-window-objects=60", "scopeline.security.tenants.api-keys.query-test-key=key-tenant",
+        "scopeline.query.ws-max-per-tenant=12", "scopeline.query.max-window-objects=60",
+        "scopeline.retention.hour=30d", "scopeline.security.tenants.api-keys.query-test-key=key-tenant",
         "scopeline.security.tenants.api-keys.query-operator-key=key-tenant:operator"})
 abstract class QueryTestBase {
   static final Quanta QUANTA = Quanta.of(Duration.ofSeconds(3));

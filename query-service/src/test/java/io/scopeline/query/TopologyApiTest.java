@@ -372,15 +372,16 @@ class TopologyApiTest extends QueryTestBase {
   }
 
   @Test
-  void theHistoryOneCanTravelToIsTheConfiguredRetentionEndingNow() throws Exception {
+  void theHistoryOneCanTravelToIsTheIngestSidesHourRetentionEndingNow() throws Exception {
+    // scopeline.retention.hour=30d in this context: the query side follows the ingest side's setting.
     byte[] body = http.get().uri("/api/history").header(WireHeaders.ORG_ID, "history").exchange()
         .expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
     var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
     java.time.Instant from = java.time.Instant.parse(json.get("from").asString());
     java.time.Instant to = java.time.Instant.parse(json.get("to").asString());
-    assertThat(Duration.between(from, to)).isEqualTo(Duration.ofDays(365));
+    assertThat(Duration.between(from, to)).isEqualTo(Duration.ofDays(30));
     assertThat(Duration.between(to, java.time.Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
-    assertThat(json.get("retention").asString()).isEqualTo("8760h0m0s");
+    assertThat(json.get("retention").asString()).isEqualTo("720h0m0s");
   }
 
   @Test
