@@ -235,7 +235,8 @@ class BrowserUiTest {
       int background = image.getRGB(0, 0);
       long drawn = java.util.stream.IntStream.range(0, image.getWidth() * image.getHeight())
           .filter(i -> image.getRGB(i % image.getWidth(), i / image.getWidth()) != background).count();
-      assertThat(drawn).as("pixels of nodes, edges and labels").isGreaterThan(1_000);
+      // One node is shown (the search is on): its ring, fill and label, against a blank canvas's 0.
+      assertThat(drawn).as("pixels of the node and its label").isGreaterThan(200);
       page.locator("#search").fill("");
       page.locator("#search").press("Enter");
 
