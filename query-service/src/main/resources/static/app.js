@@ -19,6 +19,7 @@ const state = {
   mode: 'map',          // 'map' or 'table'
   fill: '',             // '' or a metric ('cpu', 'memory') whose level fills the nodes
   historyMs: 7 * 24 * 3600 * 1000, // how far back the time slider reaches (from api/history)
+  tableRows: 500,       // rows the table shows at most (rows= in the URL; DEFAULT_TABLE_ROWS)
   lod: 60,              // above this many nodes, a view's nodes are grouped by namespace or host
   expanded: new Set(),  // groups opened by a click
   groups: new Map(),    // group key -> its node on the map (kept, so it keeps its place)
@@ -26,6 +27,9 @@ const state = {
   sort: { key: 'label', dir: 1 },
 };
 const DEFAULT_LOD = 60;
+// The table shows at most this many rows (the first in its order): rebuilt on every frame, ten
+// thousand rows would hold the page up; a search narrows what is there.
+const DEFAULT_TABLE_ROWS = 500;
 
 const el = (id) => document.getElementById(id);
 const svg = d3.select('#graph');
@@ -944,7 +948,11 @@ function renderTable() {
     head.append(th);
   }
   const body = t.createTBody();
-  for (const s of summaries) {
+  if (summaries.length > state.tableRows) {
+    t.createCaption().textContent = `The first ${state.tableRows} of ${summaries.length} in this order: `
+      + 'sort by another column or search to see others.';
+  }
+  for (const s of summaries.slice(0, state.tableRows)) {
     const tr = body.insertRow();
     tr.dataset.id = s.id;
     if (s.id === state.selected) tr.className = 'selected';
@@ -993,6 +1001,7 @@ function writeUrl() {
   if (state.fill) p.set('fill', state.fill);
   if (state.compare) p.set('compare', state.compare.from);
   if (state.lod !== DEFAULT_LOD) p.set('lod', String(state.lod));
+  if (state.tableRows !== DEFAULT_TABLE_ROWS) p.set('rows', String(state.tableRows));
   if (`#${p}` !== window.location.hash) window.history.replaceState(null, '', `#${p}`);
   const base = `api/topology/${encodeURIComponent(state.topology)}/export`;
   for (const format of ['json', 'graphml', 'dot']) {
@@ -1011,6 +1020,7 @@ function readUrl() {
   state.search = p.get('q') || '';
   state.fill = p.get('fill') || '';
   state.lod = Number(p.get('lod')) > 0 ? Number(p.get('lod')) : DEFAULT_LOD;
+  state.tableRows = Number(p.get('rows')) > 0 ? Number(p.get('rows')) : DEFAULT_TABLE_ROWS;
   el('search').value = state.search;
   el('fill').value = state.fill;
   showTime();

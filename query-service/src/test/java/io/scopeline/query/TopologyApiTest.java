@@ -365,6 +365,9 @@ class TopologyApiTest extends QueryTestBase {
           .expectStatus().isBadRequest().expectBody(String.class)
           .value(b -> assertThat(b).as(path).contains("needs 62 stored objects", "ask a shorter window"));
     }
+    http.get().uri("/api/topology/hosts/edges?timestamp=" + end).header(WireHeaders.ORG_ID, tenant.value()).exchange()
+        .expectStatus().isBadRequest().expectBody(String.class)
+        .value(b -> assertThat(b).contains("needs 62 stored objects", "/edges reads 24h0m0s by default"));
     http.get().uri("/api/topology/hosts/ws?timestamp=" + end + "&window=4m").header(WireHeaders.ORG_ID,
             tenant.value()).exchange()
         .expectStatus().isBadRequest().expectBody(String.class)

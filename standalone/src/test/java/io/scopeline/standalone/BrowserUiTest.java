@@ -240,6 +240,15 @@ class BrowserUiTest {
       page.locator("#search").fill("");
       page.locator("#search").press("Enter");
 
+      // A big table shows its first rows (here: 10 of the 40 processes) and says so.
+      page.navigate(url("#topology=processes&mode=table&rows=10"));
+      page.waitForCondition(() -> page.locator("#node-table caption").count() == 1,
+          new Page.WaitForConditionOptions().setTimeout(20_000));
+      assertThat(page.locator("#node-table tbody tr").count()).isEqualTo(10);
+      assertThat(page.locator("#node-table caption").textContent()).matches("The first 10 of \\d+ in this order.*");
+      page.navigate(url("#topology=hosts"));
+      page.locator("g.node[data-id='" + host + ";<host>']").waitFor(new Locator.WaitForOptions().setTimeout(20_000));
+
       // The time slider spans the retained history (365 d by default), cubic: 9/10 of the way
       // is a thousandth of it back, 8.76 h.
       page.waitForCondition(() -> "The retained history: 8760h0m0s".equals(page.locator("#time-slider")

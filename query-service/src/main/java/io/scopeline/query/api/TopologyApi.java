@@ -217,6 +217,10 @@ public final class TopologyApi {
       Censoring censoring = ApiRequests.censoring(request);
       EdgeHistory history = new EdgeHistory();
       return windows.pieces(tenant, end, window)
+          // The caller may not know it asked for a day: say so, and how to ask less.
+          .onErrorMap(e -> e instanceof WindowReader.WindowTooLargeException && requested == null,
+              e -> new Rejected(HttpStatus.BAD_REQUEST, e.getMessage() + " (window= was not given: /edges reads "
+                  + GoDuration.format(DEFAULT_EDGES_WINDOW) + " by default)"))
           .publishOn(cpu)
           .doOnNext(p -> history.add(views.of(p.window(), censoring).summaries(name, query).orElse(Map.of()),
               p.startNanos(), p.endNanos()))
