@@ -72,8 +72,7 @@ public final class WindowReader {
   public Mono<Window> past(TenantId tenant, long atNanos) {
     long from = atNanos - props.window().toNanos();
     return index.keptKeys(tenant, from, atNanos).flatMap(keys -> read(tenant, keys))
-        .onErrorMap(e -> !(e instanceof StoreUnavailableException || e instanceof WindowTooLargeException),
-            e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
+        .onErrorMap(WindowReader::isStoreFailure, WindowReader::unavailable);
   }
 
   /**
@@ -82,8 +81,7 @@ public final class WindowReader {
    */
   public Mono<Window> past(TenantId tenant, long atNanos, Duration window) {
     return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos).flatMap(keys -> read(tenant, keys))
-        .onErrorMap(e -> !(e instanceof StoreUnavailableException || e instanceof WindowTooLargeException),
-            e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
+        .onErrorMap(WindowReader::isStoreFailure, WindowReader::unavailable);
   }
 
   /**
@@ -91,9 +89,23 @@ public final class WindowReader {
    * errs with {@link WindowTooLargeException} when it needs more objects than allowed.
    */
   public Mono<Void> checkSize(TenantId tenant, long atNanos, Duration window) {
-    return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos)
-        .flatMap(keys -> keys.size() > props.maxWindowObjects()
-            ? Mono.<Void>error(new WindowTooLargeException(keys.size(), props.maxWindowObjects())) : Mono.empty());
+    return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos).doOnNext(this::requireReadable).then();
+  }
+
+  /** Throws {@link WindowTooLargeException} when reading {@code keys} needs more objects than allowed. */
+  private void requireReadable(List<String> keys) {
+    if (keys.size() > props.maxWindowObjects()) {
+      throw new WindowTooLargeException(keys.size(), props.maxWindowObjects());
+    }
+  }
+
+  /** A failure of the stores (not of the request), which callers see as unavailable. */
+  private static boolean isStoreFailure(Throwable e) {
+    return !(e instanceof StoreUnavailableException || e instanceof WindowTooLargeException);
+  }
+
+  private static StoreUnavailableException unavailable(Throwable e) {
+    return new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e);
   }
 
   /** A piece of a long window: a roll-up, or a minute's quanta, spanning [startNanos, endNanos). */
@@ -114,9 +126,7 @@ public final class WindowReader {
     record Keys(long start, long end, List<String> keys) {}
     return index.coveringKeys(tenant, atNanos - window.toNanos(), atNanos)
         .flatMapMany(keys -> {
-          if (keys.size() > props.maxWindowObjects()) {
-            return Flux.error(new WindowTooLargeException(keys.size(), props.maxWindowObjects()));
-          }
+          requireReadable(keys);
           java.util.TreeMap<Long, Keys> byStart = new java.util.TreeMap<>();
           java.util.TreeMap<Long, List<String>> quantaByMinute = new java.util.TreeMap<>();
           for (String key : keys) {
@@ -148,8 +158,7 @@ public final class WindowReader {
           return Flux.fromIterable(byStart.values());
         })
         .flatMapSequential(k -> read(tenant, k.keys()).map(w -> new Piece(k.start(), k.end(), w)), 2)
-        .onErrorMap(e -> !(e instanceof StoreUnavailableException || e instanceof WindowTooLargeException),
-            e -> new StoreUnavailableException("reports unavailable (" + rootMessage(e) + ")", e));
+        .onErrorMap(WindowReader::isStoreFailure, WindowReader::unavailable);
   }
 
   /**
@@ -159,9 +168,7 @@ public final class WindowReader {
    * Keys spanning more than a minute are merged as roll-ups would be ({@link #rolledUp}).
    */
   private Mono<Window> read(TenantId tenant, List<String> unordered) {
-    if (unordered.size() > props.maxWindowObjects()) {
-      return Mono.error(new WindowTooLargeException(unordered.size(), props.maxWindowObjects()));
-    }
+    requireReadable(unordered);
     // Ties (segments of one quantum) by key, as the compactor orders them.
     List<String> keys = unordered.stream()
         .sorted(Comparator.comparingLong(Rollups::dataStartOf).thenComparing(Comparator.naturalOrder())).toList();
